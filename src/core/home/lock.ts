@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { link, open, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CircleError, errnoCode } from '../errors.js';
+
+export const DEFAULT_LOCK_TIMEOUT_MS = 15_000;
+/** A holder refreshes its lock's mtime this often; a lock untouched for STALE_AFTER_MS is abandoned. */
+const REFRESH_EVERY_MS = 2_000;
+const STALE_AFTER_MS = 30_000;
+
+export interface LockOptions {
+  /** How long to wait for another process before failing with LOCK_TIMEOUT (exit 6). */
+  timeoutMs?: number;
+}
+
+interface LockOwner {
+  pid: number;
+  host: string;
+  nonce: string;
+  since: string;
+}
+
+export interface LockInfo extends LockOwner {
+  path: string;
+  ageMs: number;
+  stale: boolean;
+}
+
+/** The lock file that guards `file`. */
+export function lockPathFor(file: string): string {
+  return `${file}.lock`;
+}
+
+/**
+ * Runs `fn` while holding an inter-process lock on `file` (a `<file>.lock` created
+ * with O_EXCL). Every read-modify-write of shared state goes through here, so
+ * concurrent `circle` processes serialize instead of losing each other's writes.
+ * A lock left by a crashed process (dead pid on this host, or not refreshed for
+ * 30 s) is broken; waiting longer than the timeout fails with exit code 6.
+ */
+export async function withLock<T>(file: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+  const lock = await acquireLock(lockPathFor(file), options.timeoutMs ?? lockTimeoutFromEnv());
+  try {
+    return await fn();
+  } finally {
+    await lock.release();
+  }
+}
+
+function lockTimeoutFromEnv(): number {
+  const raw = process.env.CIRCLE_LOCK_TIMEOUT_MS;
+  const parsed = raw === undefined ? Number.NaN : Number(raw);
+  return Number.isFinite(parsed) && parsed >= 0 ? parsed : DEFAULT_LOCK_TIMEOUT_MS;
+}
+
+interface HeldLock {
+  release(): Promise<void>;
+}
+
+async function acquireLock(path: string, timeoutMs: number): Promise<HeldLock> {
+  const owner: LockOwner = { pid: process.pid, host: hostname(), nonce: randomBytes(8).toString('hex'), since: new Date().toISOString() };
+  const deadline = Date.now() + timeoutMs;
+  let delay = 5;
+  for (;;) {
+    if (await tryCreate(path, owner)) return holdLock(path, owner);
+    const info = await readLockInfo(path);
+    if (info?.stale) {
+      await breakStaleLock(path, info);
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      throw new CircleError('LOCK_TIMEOUT', `Timed out after ${timeoutMs} ms waiting for another circle process (lock ${path})`, {
+        hint: info ? `Held by pid ${info.pid} on ${info.host} since ${info.since}; retry when it finishes, or run \`circle doctor\`.` : 'Retry in a moment.',
+        details: { lock: path },
+      });
+    }
+    await sleep(delay + Math.floor(Math.random() * delay));
+    delay = Math.min(delay * 2, 100);
+  }
+}
+
+async function tryCreate(path: string, owner: LockOwner): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(path, 'wx', 0o600);
+  } catch (error) {
+    if (errnoCode(error) === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    await handle.writeFile(JSON.stringify(owner));
+  } finally {
+    await handle.close();
+  }
+  return true;
+}
+
+function holdLock(path: string, owner: LockOwner): HeldLock {
+  const refresh = setInterval(() => {
+    const now = new Date();
+    utimes(path, now, now).catch(() => undefined);
+  }, REFRESH_EVERY_MS);
+  refresh.unref();
+  return {
+    async release() {
+      clearInterval(refresh);
+      // Only remove the lock if it is still ours: a lock broken as stale may have a new owner.
+      const current = await readOwner(path);
+      if (current?.nonce === owner.nonce) await unlink(path).catch(() => undefined);
+    },
+  };
+}
+
+async function readOwner(path: string): Promise<LockOwner | undefined> {
+  try {
+    const parsed: unknown = JSON.parse(await readFile(path, 'utf8'));
+    if (typeof parsed === 'object' && parsed !== null && 'nonce' in parsed && 'pid' in parsed) return parsed as LockOwner;
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Who holds the lock at `path`, and whether the holder is gone; undefined when unlocked. */
+export async function readLockInfo(path: string): Promise<LockInfo | undefined> {
+  let mtimeMs: number;
+  try {
+    mtimeMs = (await stat(path)).mtimeMs;
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw error;
+  }
+  const owner = await readOwner(path);
+  const ageMs = Date.now() - mtimeMs;
+  if (!owner) {
+    // Created but not yet written, or a torn write by a killed process: judge by age alone.
+    return { path, pid: 0, host: '?', nonce: '', since: new Date(mtimeMs).toISOString(), ageMs, stale: ageMs > STALE_AFTER_MS };
+  }
+  const deadHere = owner.host === hostname() && !isProcessAlive(owner.pid);
+  return { ...owner, path, ageMs, stale: deadHere || ageMs > STALE_AFTER_MS };
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errnoCode(error) === 'EPERM';
+  }
+}
+
+/**
+ * Moves the stale lock aside before deleting it, so that two processes breaking
+ * the same stale lock cannot delete a fresh lock taken in between: whoever moved
+ * a lock that turns out not to be the stale one puts it back.
+ */
+async function breakStaleLock(path: string, stale: LockInfo): Promise<void> {
+  const aside = `${path}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
+  try {
+    await rename(path, aside);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return;
+    throw error;
+  }
+  const moved = await readOwner(aside);
+  if (moved && moved.nonce !== stale.nonce) {
+    await link(aside, path).catch(() => undefined);
+  }
+  await unlink(aside).catch(() => undefined);
+}
