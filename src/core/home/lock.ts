@@ -48,7 +48,15 @@ export async function withLock<T>(file: string, fn: () => Promise<T>, options: L
   }
 }
 
+let configuredTimeoutMs: number | undefined;
+
+/** Applies the `lock.timeoutMs` setting once the configuration has been read. */
+export function setDefaultLockTimeout(ms: number): void {
+  configuredTimeoutMs = ms;
+}
+
 function lockTimeoutFromEnv(): number {
+  if (configuredTimeoutMs !== undefined) return configuredTimeoutMs;
   const raw = process.env.CIRCLE_LOCK_TIMEOUT_MS;
   const parsed = raw === undefined ? Number.NaN : Number(raw);
   return Number.isFinite(parsed) && parsed >= 0 ? parsed : DEFAULT_LOCK_TIMEOUT_MS;

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// oclif's colour detection ignores NO_COLOR; chalk and ora read FORCE_COLOR when first imported.
+if (process.env.NO_COLOR !== undefined || process.argv.includes('--no-color')) process.env.FORCE_COLOR = '0';
+
+// `circle … | head` closes stdout early: that is not an error worth a stack trace.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+const { execute } = await import('@oclif/core');
+await execute({ dir: import.meta.url });

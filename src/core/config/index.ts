@@ -1,0 +1,12 @@
+export { configSchema, configKeys, describeKey, envVarFor, isConfigKey } from './schema.js';
+export type { CircleConfig, ConfigKey, ConfigValue, ConfigKeyInfo } from './schema.js';
+export { resolveConfig, getConfigEntry } from './resolve.js';
+export type { ConfigEntry, ConfigSources, ResolvedConfig } from './resolve.js';
+export { parseConfigText, CONFIG_ORIGINS } from './values.js';
+export type { ConfigOrigin } from './values.js';
+export { readUserConfig, updateUserConfig, userConfigPath } from './user-config.js';
+export { findProjectRoot, readProjectConfig, updateProjectConfig, projectConfigPath } from './project-config.js';
+export { validateConfigFiles } from './validate.js';
+export type { ConfigValidationResult } from './validate.js';
+export { writeConfigValue } from './write.js';
+export type { ConfigWriteResult, ConfigWriteTarget } from './write.js';
