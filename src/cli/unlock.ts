@@ -1,0 +1,102 @@
+import type { AuditEvent, AuditSink } from '../core/audit/sink.js';
+import { CircleError } from '../core/errors.js';
+import type { VaultContext } from '../core/vault/context.js';
+import type { ResolvedConfig } from '../core/config/resolve.js';
+import type { LockoutPolicy } from '../core/auth/lockout.js';
+import type { PasswordPolicy } from '../core/auth/password-policy.js';
+import type { SessionPolicy } from '../core/auth/session.js';
+
+/**
+ * How a command gets an unlocked vault: `CIRCLE_TOKEN` (a machine token), then
+ * `CIRCLE_SESSION`, then the session kept in `<home>/session.token`. None of
+ * them working is AUTH_REQUIRED (exit 3) with a hint to log in.
+ */
+export async function unlockVault(home: string, env: NodeJS.ProcessEnv = process.env): Promise<VaultContext> {
+  const audit = lazyAuditSink(home);
+  const machineToken = env.CIRCLE_TOKEN?.trim();
+  if (machineToken) {
+    const { unlockWithMachineToken } = await import('../core/auth/tokens.js');
+    return unlockWithMachineToken(home, machineToken, { audit });
+  }
+  const { unlockWithSession, readCurrentSessionToken } = await import('../core/auth/session.js');
+  const sessionToken = env.CIRCLE_SESSION?.trim() || (await readCurrentSessionToken(home));
+  if (sessionToken) return unlockWithSession(home, sessionToken, { audit });
+  const { vaultExists } = await import('../core/vault/init.js');
+  if (!(await vaultExists(home))) {
+    throw new CircleError('NOT_FOUND', `No vault in ${home}`, { hint: 'Create one with `circle init`.' });
+  }
+  throw new CircleError('AUTH_REQUIRED', 'Not logged in', { hint: 'Run `circle auth login` (or set CIRCLE_TOKEN in CI).' });
+}
+
+/** The session token in use (env or file), if any, without unlocking. */
+export async function currentSessionToken(home: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  if (env.CIRCLE_SESSION?.trim()) return env.CIRCLE_SESSION.trim();
+  const { readCurrentSessionToken } = await import('../core/auth/session.js');
+  return readCurrentSessionToken(home);
+}
+
+/**
+ * The audit log as a sink, loaded on the first event so that commands which
+ * record nothing do not pay for it. A broken audit log is reported on stderr
+ * but does not stop authentication (the lockout counters live elsewhere), so a
+ * damaged log cannot lock every user out; `circle audit verify` reports it.
+ */
+export function lazyAuditSink(home: string): AuditSink {
+  let sink: Promise<AuditSink> | undefined;
+  let warned = false;
+  return {
+    async record(event: AuditEvent) {
+      try {
+        sink ??= import('../core/audit/open-sink.js').then((m) => m.openAuditSink(home));
+        await (await sink).record(event);
+      } catch (error) {
+        if (!warned) process.stderr.write(`Warning: the audit log could not record ${event.action}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+        warned = true;
+      }
+    },
+  };
+}
+
+export interface AuthPolicies {
+  lockout: LockoutPolicy;
+  password: PasswordPolicy;
+  session: SessionPolicy;
+  tokenDefaultExpiryDays: number;
+}
+
+/** The auth policies from the layered configuration (`auth.*` keys). */
+export function authPolicies(config: ResolvedConfig): AuthPolicies {
+  const v = config.values as unknown as Record<string, number>;
+  const windowMs = (v['auth.lockout.windowMinutes'] ?? 15) * 60_000;
+  const maxAge = v['auth.passwordMaxAgeDays'] ?? 0;
+  return {
+    lockout: { maxFailures: v['auth.lockout.maxAttempts'] ?? 5, windowMs, lockoutMs: windowMs },
+    password: { minLength: v['auth.passwordMinLength'] ?? 12, maxLength: 1024, ...(maxAge > 0 ? { maxAgeDays: maxAge } : {}) },
+    session: { idleMs: (v['auth.session.idleMinutes'] ?? 15) * 60_000, absoluteMs: (v['auth.session.absoluteHours'] ?? 12) * 3_600_000 },
+    tokenDefaultExpiryDays: v['auth.token.defaultExpiryDays'] ?? 30,
+  };
+}
+
+/** `--password-stdin`: the first line is the password; an optional second line is a TOTP or recovery code. */
+export function splitPasswordStdin(text: string): { password: string; secondLine?: string } {
+  const lines = text.split(/\r?\n/);
+  const password = lines[0] ?? '';
+  if (!password) throw new CircleError('INPUT_REQUIRED', 'No password on stdin', { hint: 'Pipe it in: printf "%s\\n" "$PASSWORD" | circle … --password-stdin' });
+  const second = lines[1]?.trim();
+  return { password, ...(second ? { secondLine: second } : {}) };
+}
+
+/** Who is logging in: --user, else CIRCLE_USER, else a prompt, else the vault's only user. */
+export async function resolveLoginUser(home: string, flag: string | undefined, canPrompt: boolean, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (flag) return flag;
+  if (env.CIRCLE_USER) return env.CIRCLE_USER;
+  if (canPrompt) {
+    const { promptText } = await import('./prompts.js');
+    const { userInfo } = await import('node:os');
+    return (await promptText('User', userInfo().username)).trim();
+  }
+  const { readVaultOrFail } = await import('../core/vault/store.js');
+  const names = Object.keys((await readVaultOrFail(home)).users);
+  if (names.length === 1) return names[0]!;
+  throw new CircleError('INPUT_REQUIRED', 'Which user? More than one user exists', { hint: 'Pass --user NAME or set CIRCLE_USER.' });
+}

@@ -1,0 +1,26 @@
+import { BaseCommand } from '../../cli/base-command.js';
+
+export interface AuthLogoutResult {
+  loggedOut: boolean;
+}
+
+export default class AuthLogout extends BaseCommand<typeof AuthLogout> {
+  static override summary = 'End the current session.';
+  static override description = 'Deletes the session named by $CIRCLE_SESSION or the saved session file, so its token no longer unlocks anything.';
+  static override examples = ['<%= config.bin %> auth logout'];
+
+  async run(): Promise<AuthLogoutResult> {
+    await this.parse(AuthLogout);
+    const home = (await this.home()).dir;
+    const { currentSessionToken, lazyAuditSink } = await import('../../cli/unlock.js');
+    const token = await currentSessionToken(home);
+    if (!token) {
+      this.note('No session to end.');
+      return { loggedOut: false };
+    }
+    const { endSession } = await import('../../core/auth/session.js');
+    const loggedOut = await endSession(home, token, { audit: lazyAuditSink(home) });
+    this.note(loggedOut ? 'Logged out.' : 'The session had already ended.');
+    return { loggedOut };
+  }
+}

@@ -1,0 +1,24 @@
+import { BaseCommand } from '../../../cli/base-command.js';
+import type { TokenSummary } from '../../../core/auth/tokens.js';
+
+export interface AuthTokenListResult {
+  tokens: TokenSummary[];
+}
+
+export default class AuthTokenList extends BaseCommand<typeof AuthTokenList> {
+  static override summary = 'List machine tokens (admin).';
+  static override description = 'Shows every machine token with its role, expiry and status; never the token itself.';
+  static override examples = ['<%= config.bin %> auth token list', '<%= config.bin %> auth token list --json'];
+
+  async run(): Promise<AuthTokenListResult> {
+    await this.parse(AuthTokenList);
+    const { unlockVault } = await import('../../../cli/unlock.js');
+    const { listMachineTokens } = await import('../../../core/auth/tokens.js');
+    const tokens = await listMachineTokens(await unlockVault((await this.home()).dir));
+    if (!this.jsonEnabled()) {
+      if (tokens.length === 0) this.log('No machine tokens.');
+      for (const t of tokens) this.log(`${t.id}  ${t.name.padEnd(16)} ${t.role.padEnd(10)} ${t.status.padEnd(8)} ${t.expiresAt ? `expires ${t.expiresAt}` : 'no expiry'}`);
+    }
+    return { tokens };
+  }
+}

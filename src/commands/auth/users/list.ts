@@ -1,0 +1,26 @@
+import { BaseCommand } from '../../../cli/base-command.js';
+import type { UserSummary } from '../../../core/auth/users.js';
+
+export interface AuthUsersListResult {
+  users: UserSummary[];
+}
+
+export default class AuthUsersList extends BaseCommand<typeof AuthUsersList> {
+  static override summary = 'List users, their roles and state.';
+  static override description = 'Shows each user with role, MFA, lock state and X25519 public key.';
+  static override examples = ['<%= config.bin %> auth users list', '<%= config.bin %> auth users list --json'];
+
+  async run(): Promise<AuthUsersListResult> {
+    await this.parse(AuthUsersList);
+    const { unlockVault } = await import('../../../cli/unlock.js');
+    const { listUsers } = await import('../../../core/auth/users.js');
+    const users = await listUsers(await unlockVault((await this.home()).dir));
+    if (!this.jsonEnabled()) {
+      for (const u of users) {
+        const flags = [u.mfa ? 'mfa' : 'no-mfa', u.locked ? 'locked' : '', u.lockedOutUntil ? `locked-out until ${u.lockedOutUntil}` : '', u.mustChangePassword ? 'must-change-password' : ''].filter(Boolean);
+        this.log(`${u.name.padEnd(20)} ${u.role.padEnd(11)} ${flags.join(', ')}`);
+      }
+    }
+    return { users };
+  }
+}

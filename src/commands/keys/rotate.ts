@@ -1,0 +1,33 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base-command.js';
+import type { RotateKeysResult } from '../../core/vault/keys.js';
+
+export type KeysRotateResult = RotateKeysResult;
+
+export default class KeysRotate extends BaseCommand<typeof KeysRotate> {
+  static override summary = 'Add a new data key version and make it active.';
+  static override description =
+    'New records are sealed under the new key; old ones still open with the old key. With --reencrypt every record (vault records and every registered store, such as project secrets) is re-encrypted with a fresh data key under the new key.';
+  static override examples = ['<%= config.bin %> keys rotate', '<%= config.bin %> keys rotate --reencrypt'];
+  static override flags = { reencrypt: Flags.boolean({ description: 'Re-encrypt every record under the new key.' }) };
+
+  async run(): Promise<KeysRotateResult> {
+    const { flags } = await this.parse(KeysRotate);
+    const { unlockVault } = await import('../../cli/unlock.js');
+    const { rotateKeys } = await import('../../core/vault/keys.js');
+    const ctx = await unlockVault((await this.home()).dir);
+    const progress = this.progress('Rotating keys');
+    try {
+      const result = await rotateKeys(ctx, { reencrypt: flags.reencrypt });
+      progress.succeed(`Active key is now ${result.active} (was ${result.previous})`);
+      if (!this.jsonEnabled()) {
+        this.log(result.active);
+        for (const r of result.reencrypted) this.note(`Re-encrypted ${r.records} record(s) in ${r.store}.`);
+      }
+      return result;
+    } catch (error) {
+      progress.fail();
+      throw error;
+    }
+  }
+}
