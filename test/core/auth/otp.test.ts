@@ -50,9 +50,14 @@ describe('base32 (RFC 4648 §10)', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => base32Decode(base32Encode(Buffer.from(bytes))).equals(Buffer.from(bytes))));
   });
   it('builds an otpauth URI', () => {
-    const uri = new URL(totpUri(Buffer.from('12345678901234567890'), 'alice'));
+    const text = totpUri(Buffer.from('12345678901234567890'), 'alice');
+    // otplib omits algorithm, digits and period when they are the Key Uri Format defaults (SHA1, 6, 30).
+    expect(text).toBe('otpauth://totp/circle:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=circle');
+    const uri = new URL(text);
     expect(uri.protocol).toBe('otpauth:');
     expect(uri.searchParams.get('secret')).toBe('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ');
-    expect(uri.searchParams.get('period')).toBe('30');
+    expect(uri.searchParams.get('algorithm') ?? 'SHA1').toBe('SHA1');
+    expect(uri.searchParams.get('digits') ?? '6').toBe('6');
+    expect(uri.searchParams.get('period') ?? '30').toBe('30');
   });
 });
