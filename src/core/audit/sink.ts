@@ -21,6 +21,12 @@ export interface AuditEvent {
   target?: string;
   /** Sensitive context (reason of a failure, source address, old role): stored encrypted. */
   details?: Record<string, unknown>;
+  /**
+   * A short, non-sensitive reason code stored in clear (`revoked`, `expired`,
+   * `bad-password`, `locked`), so monitoring rules work without the audit key.
+   * Lower-case letters, digits and `-`; other characters are folded to `-`.
+   */
+  reason?: string;
 }
 
 export interface AuditSink {

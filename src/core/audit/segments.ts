@@ -1,0 +1,130 @@
+import { open, readdir, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errnoCode } from '../errors.js';
+import { readFileIfExists } from '../home/atomic.js';
+import { type AuditLayout, parseSegmentName } from './layout.js';
+import { HASH_SIZE } from './merkle.js';
+
+/** Reading the log's files: the segment list, lines streamed in big chunks, tails, pruned leaves. */
+
+export interface SegmentInfo {
+  name: string;
+  path: string;
+  firstSeq: number;
+}
+
+export async function listSegments(layout: AuditLayout): Promise<SegmentInfo[]> {
+  let names: string[];
+  try {
+    names = await readdir(layout.segmentsDir);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return [];
+    throw error;
+  }
+  const segments: SegmentInfo[] = [];
+  for (const name of names) {
+    const firstSeq = parseSegmentName(name);
+    if (firstSeq !== undefined) segments.push({ name, path: join(layout.segmentsDir, name), firstSeq });
+  }
+  return segments.sort((a, b) => a.firstSeq - b.firstSeq);
+}
+
+const CHUNK = 1 << 22;
+
+export interface LineVisit {
+  /** The line without its newline; only valid during the callback. */
+  line: Buffer;
+  /** Byte offset of the line's start in the file. */
+  offset: number;
+  /** 1-based line number counted from `startOffset`'s line (the start of the file by default). */
+  lineNo: number;
+}
+
+export interface ScanResult {
+  /** Offset just after the last complete line. */
+  end: number;
+  /** Bytes after the last newline: a torn write that was never acknowledged. */
+  tornBytes: number;
+  stopped: boolean;
+}
+
+/**
+ * Calls `visit` for each complete line of `path` from `startOffset`, reading in
+ * 4 MiB chunks; returning false stops the scan. A synchronous callback keeps a
+ * million-line scan free of per-line promise overhead.
+ */
+export async function scanLines(path: string, visit: (v: LineVisit) => boolean | void, startOffset = 0): Promise<ScanResult> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return { end: startOffset, tornBytes: 0, stopped: false };
+    throw error;
+  }
+  try {
+    let buf = Buffer.allocUnsafe(CHUNK);
+    let carry = 0;
+    let fileOffset = startOffset;
+    let lineNo = 0;
+    for (;;) {
+      if (carry === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, carry);
+        buf = bigger;
+      }
+      const { bytesRead } = await handle.read(buf, carry, buf.length - carry, fileOffset + carry);
+      const filled = carry + bytesRead;
+      let start = 0;
+      for (;;) {
+        const nl = buf.indexOf(10, start);
+        if (nl < 0 || nl >= filled) break;
+        lineNo++;
+        if (visit({ line: buf.subarray(start, nl), offset: fileOffset + start, lineNo }) === false) {
+          return { end: fileOffset + nl + 1, tornBytes: 0, stopped: true };
+        }
+        start = nl + 1;
+      }
+      if (bytesRead === 0) return { end: fileOffset + start, tornBytes: filled - start, stopped: false };
+      buf.copy(buf, 0, start, filled);
+      fileOffset += start;
+      carry = filled - start;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The last complete line before `end` in an open file, scanning backwards. */
+export async function readLastLine(handle: FileHandle, end: number): Promise<{ line: Buffer; offset: number } | undefined> {
+  if (end === 0) return undefined;
+  let chunk = 4096;
+  for (;;) {
+    const from = Math.max(0, end - 1 - chunk);
+    const buf = Buffer.allocUnsafe(end - 1 - from);
+    await handle.read(buf, 0, buf.length, from);
+    const nl = buf.lastIndexOf(10);
+    if (nl >= 0) return { line: buf.subarray(nl + 1), offset: from + nl + 1 };
+    if (from === 0) return { line: buf, offset: 0 };
+    chunk *= 4;
+  }
+}
+
+/** Offset just after the last newline of an open file of `size` bytes (0 when it has none). */
+export async function completeLength(handle: FileHandle, size: number): Promise<number> {
+  if (size === 0) return 0;
+  const last = Buffer.alloc(1);
+  await handle.read(last, 0, 1, size - 1);
+  if (last[0] === 10) return size;
+  const tail = await readLastLine(handle, size + 1);
+  // readLastLine treats `end - 1` as the newline; asking for size + 1 makes the torn bytes "the line".
+  return tail ? tail.offset : 0;
+}
+
+/** Leaf hashes of pruned segments, kept so the tree (and proofs) still cover them. */
+export async function readPrunedLeaves(layout: AuditLayout): Promise<Buffer[]> {
+  const bytes = await readFileIfExists(layout.prunedLeaves);
+  if (!bytes) return [];
+  const leaves: Buffer[] = [];
+  for (let i = 0; i + HASH_SIZE <= bytes.length; i += HASH_SIZE) leaves.push(bytes.subarray(i, i + HASH_SIZE));
+  return leaves;
+}

@@ -1,0 +1,173 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openAuditSink } from '../../src/core/audit/open-sink.js';
+
+const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
+// CIRCLE_TEST_BIN lets a developer point at a build whose oclif manifest is current.
+const bin = process.env.CIRCLE_TEST_BIN ?? join(repoRoot, 'bin/run.js');
+
+const homes: string[] = [];
+afterEach(() => homes.splice(0).forEach((h) => rmSync(h, { recursive: true, force: true })));
+function newHome(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'circle-audit-cli-'));
+  homes.push(dir);
+  return dir;
+}
+const env = (home: string) => ({ ...process.env, CIRCLE_HOME: home, CI: 'true', NO_COLOR: '1' });
+
+function circle(home: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { env: env(home), encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) as Record<string, any> };
+}
+
+async function seed(home: string): Promise<void> {
+  const sink = openAuditSink(home, { checkpointEvery: 4 });
+  for (let i = 0; i < 5; i++) await sink.record({ action: 'auth.login', outcome: 'failure', actor: { type: 'user', id: 'anonymous' }, target: 'bob', reason: 'bad-password', details: { ip: `10.0.0.${i}` } });
+  await sink.record({ action: 'auth.login', outcome: 'success', actor: { type: 'user', id: 'alice' }, target: 'alice' });
+  await sink.record({ action: 'secrets.read', outcome: 'success', actor: { type: 'user', id: 'alice' }, target: 'secret:dev/DB_URL' });
+  await sink.record({ action: 'auth.token.use', outcome: 'denied', actor: { type: 'token', id: 'tok1' }, target: 'token:tok1', reason: 'revoked' });
+}
+
+function segmentFile(home: string): string {
+  const dir = join(home, 'audit', 'segments');
+  return join(dir, readdirSync(dir).sort()[0]!);
+}
+
+describe('circle audit (CLI)', () => {
+  it('verify on an empty home succeeds', () => {
+    const r = circle(newHome(), 'audit', 'verify', '--json');
+    expect(r.code).toBe(0);
+    expect(r.json()).toMatchObject({ ok: true, size: 0 });
+  });
+
+  it('log filters, limits and decrypts details', async () => {
+    const home = newHome();
+    await seed(home);
+    const all = circle(home, 'audit', 'log', '--json');
+    expect(all.code).toBe(0);
+    expect(all.json().count).toBe(8);
+    const failed = circle(home, 'audit', 'log', '--action', 'auth.*', '--outcome', 'failure', '--limit', '2', '--json').json();
+    expect(failed.entries.map((e: { seq: number }) => e.seq)).toEqual([3, 4]);
+    expect(circle(home, 'audit', 'log', '--actor', 'alice', '--json').json().count).toBe(2);
+    expect(circle(home, 'audit', 'log', '--since', '1h', '--until', '2999-01-01T00:00:00Z', '--json').json().count).toBe(8);
+    expect(circle(home, 'audit', 'log', '--since', '2999-01-01', '--json').json().count).toBe(0);
+    const text = circle(home, 'audit', 'log', '--limit', '1');
+    expect(text.stdout).toMatch(/#7 +denied +token:tok1 +auth\.token\.use +token:tok1 +\(revoked\)/);
+    const hidden = circle(home, 'audit', 'log', '--action', 'auth.login', '--outcome', 'failure', '--limit', '1');
+    expect(hidden.stdout).toContain('[details encrypted]');
+    expect(hidden.stdout).not.toContain('10.0.0.4');
+    const shown = circle(home, 'audit', 'log', '--action', 'auth.login', '--outcome', 'failure', '--limit', '1', '--details', '--json').json();
+    expect(shown.entries[0].details).toEqual({ ip: '10.0.0.4' });
+    const bad = circle(home, 'audit', 'log', '--since', 'yesterday');
+    expect(bad.code).toBe(2);
+  });
+
+  it('checkpoint, verify --checkpoint and prove; tampering exits 1 and names the entry', async () => {
+    const home = newHome();
+    await seed(home);
+    const cpFile = join(home, 'kept.txt');
+    const cp = circle(home, 'audit', 'checkpoint', '--out', cpFile, '--json');
+    expect(cp.code).toBe(0);
+    const note = readFileSync(cpFile, 'utf8');
+    expect(note).toMatch(/^circle-core\.local\/audit\/[0-9a-f]+\n8\n[A-Za-z0-9+/]{43}=\ntime \S+\n\n\u2014 \S+ [A-Za-z0-9+/=]+\n$/);
+    const vkey = circle(home, 'audit', 'checkpoint', '--public-key').stdout.trim();
+    expect(vkey).toBe(cp.json().verifierKey);
+
+    const ok = circle(home, 'audit', 'verify', '--checkpoint', cpFile, '--key', vkey);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('extends the kept checkpoint');
+
+    const proved = circle(home, 'audit', 'prove', '--from', cpFile, '--json');
+    expect(proved.code).toBe(0);
+    expect(proved.json()).toMatchObject({ verified: true, from: { size: 8 } });
+
+    await openAuditSink(home).record({ action: 'config.set', outcome: 'success', actor: { type: 'user', id: 'alice' }, target: 'lock.timeoutMs' });
+    const grown = circle(home, 'audit', 'prove', '--from', cpFile, '--json').json();
+    expect(grown).toMatchObject({ verified: true, from: { size: 8 }, to: { size: 9 } });
+    expect(grown.proof.length).toBeGreaterThan(0);
+
+    const file = segmentFile(home);
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines[2] = lines[2]!.replace('"target":"bob"', '"target":"eve"');
+    writeFileSync(file, lines.join('\n'));
+    const broken = circle(home, 'audit', 'verify', '--checkpoint', cpFile, '--json');
+    expect(broken.code).toBe(1);
+    expect(broken.json()).toMatchObject({ ok: false, firstBad: { seq: 2, segment: '000000000000.jsonl' } });
+    const text = circle(home, 'audit', 'verify');
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/FAILED at entry 2 \(segment 000000000000\.jsonl/);
+    expect(circle(home, 'audit', 'prove', '--from', cpFile).code).toBe(1);
+    const refused = circle(home, 'audit', 'checkpoint');
+    expect(refused.code).toBe(1);
+  });
+
+  it('a malformed checkpoint file is an integrity error (exit 5)', async () => {
+    const home = newHome();
+    await seed(home);
+    writeFileSync(join(home, 'junk.txt'), 'not a checkpoint\n');
+    expect(circle(home, 'audit', 'verify', '--checkpoint', join(home, 'junk.txt')).code).toBe(5);
+  });
+
+  it('export writes the stored lines as JSON Lines', async () => {
+    const home = newHome();
+    await seed(home);
+    const r = circle(home, 'audit', 'export', '--action', 'auth.login');
+    expect(r.code).toBe(0);
+    const stored = readFileSync(segmentFile(home), 'utf8').split('\n').filter((l) => l.includes('"auth.login"'));
+    expect(r.stdout).toBe(stored.map((l) => `${l}\n`).join(''));
+    const out = join(home, 'out.jsonl');
+    expect(circle(home, 'audit', 'export', '--out', out, '--json').json()).toEqual({ count: 8, out });
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(8);
+    expect(circle(home, 'audit', 'export', '--json').code).toBe(2);
+  });
+
+  it('watch --once exits 1 with the alerts that fire, 0 when none do', async () => {
+    const home = newHome();
+    await seed(home);
+    const r = circle(home, 'audit', 'watch', '--once', '--json');
+    expect(r.code).toBe(1);
+    const rules = r.json().alerts.map((a: { rule: string }) => a.rule).sort();
+    expect(rules).toEqual(['failed-logins', 'revoked-token']);
+    const text = circle(home, 'audit', 'watch', '--once');
+    expect(text.stdout).toMatch(/ALERT \S+ failed-logins #4: 5 failed logins for bob/);
+
+    const quiet = newHome();
+    const quietSink = openAuditSink(quiet);
+    await quietSink.record({ action: 'auth.login', outcome: 'success', actor: { type: 'user', id: 'alice' }, target: 'alice' });
+    await quietSink.record({ action: 'auth.logout', outcome: 'success', actor: { type: 'user', id: 'alice' }, target: 'alice' });
+    expect(circle(quiet, 'audit', 'watch', '--once').code).toBe(0);
+    const file = segmentFile(quiet);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"target":"alice"', '"target":"mallory"'));
+    const tampered = circle(quiet, 'audit', 'watch', '--once', '--json');
+    expect(tampered.code).toBe(1);
+    expect(tampered.json().alerts).toMatchObject([{ rule: 'verification', seq: 0 }]);
+  });
+
+  it('watch follows the log and prints alerts as JSON lines', async () => {
+    const home = newHome();
+    await openAuditSink(home).record({ action: 'auth.login', outcome: 'success', actor: { type: 'user', id: 'alice' }, target: 'alice' });
+    const child = spawn(process.execPath, [bin, 'audit', 'watch', '--format', 'json', '--poll-interval', '100'], { env: env(home) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const until = async (cond: () => boolean) => {
+      for (let i = 0; i < 300 && !cond(); i++) await new Promise((r) => setTimeout(r, 100));
+    };
+    try {
+      await until(() => stderr.includes('Watching'));
+      expect(stderr).toContain('Watching');
+      await openAuditSink(home).record({ action: 'auth.token.use', outcome: 'denied', actor: { type: 'token', id: 't9' }, target: 'token:t9', reason: 'revoked' });
+      await until(() => stdout.includes('\n'));
+      const alert = JSON.parse(stdout.split('\n')[0]!) as { rule: string; seq: number };
+      expect(alert).toMatchObject({ rule: 'revoked-token', seq: 1 });
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('close', r));
+    }
+  });
+});
