@@ -1,0 +1,199 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CircleError, isCircleError } from '../../errors.js';
+import { SEVERITIES, type Severity } from '../report/types.js';
+import { matchVersion } from '../osv/match.js';
+import type { OsvIndex } from '../osv/store.js';
+import { discoverLockfiles, type DiscoveredLockfile } from './discover.js';
+import { decideIgnore, type IgnoreRules } from './ignore.js';
+import { lockfileKindOf, manifestNameFor, parseLockfile } from './parsers/index.js';
+import type { Ecosystem, LockfileKind, Package } from './types.js';
+
+export interface FoundAdvisory {
+  id: string;
+  aliases: string[];
+  summary: string;
+  severity: Severity;
+  score?: number;
+  /** The CVSS vector the score came from. */
+  vector?: string;
+  /** Lowest version that fixes it, when the advisory records one. */
+  fixed?: string;
+  url?: string;
+}
+
+export interface VulnerablePackage {
+  /** Lockfile path relative to the scan root, forward slashes. */
+  lockfile: string;
+  ecosystem: Ecosystem;
+  name: string;
+  version: string;
+  direct: boolean;
+  dev: boolean;
+  line: number;
+  /** Chain from a direct dependency down to the parent (empty for a direct dependency). */
+  introducedVia: string[];
+  advisories: FoundAdvisory[];
+  /** Highest severity among the advisories. */
+  severity: Severity;
+}
+
+export interface IgnoredFinding {
+  lockfile: string;
+  name: string;
+  version: string;
+  id: string;
+  reason: string;
+  expires: string;
+}
+
+export interface ScannedLockfile {
+  path: string;
+  kind: LockfileKind;
+  packages: number;
+  error?: string;
+}
+
+export interface DepsScanResult {
+  root: string;
+  lockfiles: ScannedLockfile[];
+  /** Packages scanned (after --omit dev). */
+  packages: number;
+  vulnerabilities: VulnerablePackage[];
+  ignored: IgnoredFinding[];
+  /** Non-fatal problems: malformed lockfiles, expired ignores. */
+  warnings: string[];
+  /** Every package scanned, for SBOM output; omitted from JSON by the command. */
+  inventory: (Package & { lockfile: string })[];
+}
+
+export interface ScanOptions {
+  root: string;
+  /** Specific lockfiles (relative to cwd or absolute); discovery when absent. */
+  lockfiles?: string[];
+  index: OsvIndex;
+  omitDev?: boolean;
+  ignore?: IgnoreRules;
+  now?: Date;
+  onProgress?: (text: string) => void;
+}
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+function relative(root: string, file: string): string {
+  const rel = path.relative(root, file);
+  return (rel === '' || rel.startsWith('..') ? file : rel).split(path.sep).join('/');
+}
+
+async function readLockfileInput(entry: DiscoveredLockfile): Promise<{ text: string; manifest?: string; readInclude: (rel: string) => { file: string; text: string } | undefined }> {
+  const text = await readFile(entry.file, 'utf8');
+  const manifestName = manifestNameFor(entry.kind);
+  const manifestPath = manifestName ? path.join(path.dirname(entry.file), manifestName) : undefined;
+  const manifest = manifestPath && existsSync(manifestPath) ? await readFile(manifestPath, 'utf8') : undefined;
+  const root = path.dirname(entry.file);
+  const readInclude = (rel: string) => {
+    const nested = path.resolve(root, rel);
+    return existsSync(nested) ? { file: nested, text: readFileSync(nested, 'utf8') } : undefined;
+  };
+  return { text, ...(manifest === undefined ? {} : { manifest }), readInclude };
+}
+
+/**
+ * Scans a project's lockfiles against the advisory index. A lockfile that cannot
+ * be parsed becomes a warning (and its entry carries the error) so the others are
+ * still scanned; when the user named exactly one lockfile its error is thrown.
+ */
+export async function scanDependencies(options: ScanOptions): Promise<DepsScanResult> {
+  const root = path.resolve(options.root);
+  const now = options.now ?? new Date();
+  let targets: DiscoveredLockfile[];
+  if (options.lockfiles && options.lockfiles.length > 0) {
+    targets = options.lockfiles.map((f) => {
+      const file = path.resolve(f);
+      const kind = lockfileKindOf(file, true);
+      if (!kind) throw new CircleError('USAGE', `Not a lockfile circle knows: ${f}`, { hint: 'Supported: package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, bun.lock, requirements*.txt, poetry.lock, Pipfile.lock, uv.lock, Cargo.lock, go.mod, Gemfile.lock, composer.lock.' });
+      if (!existsSync(file)) throw new CircleError('NOT_FOUND', `No such lockfile: ${f}`);
+      return { file, kind };
+    });
+  } else {
+    options.onProgress?.('Finding lockfiles');
+    targets = await discoverLockfiles(root);
+  }
+  const result: DepsScanResult = { root, lockfiles: [], packages: 0, vulnerabilities: [], ignored: [], warnings: [], inventory: [] };
+  const expiredSeen = new Set<string>();
+  for (const [i, target] of targets.entries()) {
+    const rel = relative(root, target.file);
+    options.onProgress?.(`Scanning ${rel} (${i + 1}/${targets.length})`);
+    let packages: Package[];
+    try {
+      const input = await readLockfileInput(target);
+      packages = (await parseLockfile(target.kind, { file: rel, ...input })).packages;
+    } catch (error) {
+      if (targets.length === 1 && options.lockfiles) throw error;
+      const message = isCircleError(error) ? error.message : `Cannot read ${rel}: ${(error as Error).message}`;
+      result.lockfiles.push({ path: rel, kind: target.kind, packages: 0, error: message });
+      result.warnings.push(message);
+      continue;
+    }
+    if (options.omitDev) packages = packages.filter((p) => !p.dev);
+    result.lockfiles.push({ path: rel, kind: target.kind, packages: packages.length });
+    result.packages += packages.length;
+    for (const pkg of packages) {
+      result.inventory.push({ ...pkg, lockfile: rel });
+      const found: FoundAdvisory[] = [];
+      for (const adv of options.index.lookup(pkg.ecosystem, pkg.name)) {
+        let hit = false;
+        let fixed: string | undefined;
+        for (const spec of adv.affected) {
+          const m = matchVersion(pkg.ecosystem, pkg.version, spec);
+          if (!m.affected) continue;
+          hit = true;
+          if (m.fixed !== undefined) fixed = m.fixed;
+        }
+        if (!hit) continue;
+        const decision = options.ignore ? decideIgnore(options.ignore, [adv.id, ...adv.aliases], pkg.name, now) : { ignored: false as const };
+        if (decision.ignored) {
+          result.ignored.push({ lockfile: rel, name: pkg.name, version: pkg.version, id: adv.id, reason: decision.entry.reason, expires: decision.entry.expires.toISOString().slice(0, 10) });
+          continue;
+        }
+        if (decision.expired && !expiredSeen.has(`${decision.expired.id}\0${pkg.name}`)) {
+          expiredSeen.add(`${decision.expired.id}\0${pkg.name}`);
+          result.warnings.push(`The ignore for ${decision.expired.id} (${pkg.name}) expired on ${decision.expired.expires.toISOString().slice(0, 10)}; it is reported again.`);
+        }
+        found.push({
+          id: adv.id,
+          aliases: adv.aliases,
+          summary: adv.summary,
+          severity: adv.severity,
+          ...(adv.score === undefined ? {} : { score: adv.score }),
+          ...(adv.vector === undefined ? {} : { vector: adv.vector }),
+          ...(fixed === undefined ? {} : { fixed }),
+          ...(adv.url === undefined ? {} : { url: adv.url }),
+        });
+      }
+      if (found.length === 0) continue;
+      found.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || (a.id < b.id ? -1 : 1));
+      result.vulnerabilities.push({
+        lockfile: rel,
+        ecosystem: pkg.ecosystem,
+        name: pkg.name,
+        version: pkg.version,
+        direct: pkg.direct,
+        dev: pkg.dev,
+        line: pkg.line,
+        introducedVia: pkg.path ?? [],
+        advisories: found,
+        severity: found[0]!.severity,
+      });
+    }
+  }
+  return result;
+}
+
+/** Whether any reported advisory is at or above the threshold. */
+export function failsThreshold(result: DepsScanResult, threshold: Severity): boolean {
+  return result.vulnerabilities.some((v) => severityRank(v.severity) >= severityRank(threshold));
+}
