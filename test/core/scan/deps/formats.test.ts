@@ -12,6 +12,7 @@ import { scanDependencies, type DepsScanResult } from '../../../../src/core/scan
 import { toGithubAnnotations, toSarif } from '../../../../src/core/scan/report/index.js';
 import { importOsvDatabase } from '../../../../src/core/scan/osv/sources.js';
 import { OsvIndex } from '../../../../src/core/scan/osv/store.js';
+import { sarifValidator } from '../../../helpers/schemas.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.resolve(here, '../../../fixtures/scan-deps');
@@ -20,16 +21,6 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => void;
 
 function readJson(file: string): Record<string, unknown> {
   return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-}
-
-/** SARIF 2.1.0 (rtm.5, as shipped by @microsoft/jest-sarif); its draft-04 `id` is the only keyword Ajv 8 needs renamed. */
-function sarifValidator() {
-  const schema = readJson(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'));
-  const { id, $schema: _draft, ...rest } = schema;
-  // The schema's language-tag pattern is not valid under the `u` flag Ajv uses by default.
-  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
-  addFormats(ajv);
-  return ajv.compile({ ...rest, $id: id } as Record<string, unknown>);
 }
 
 /** CycloneDX 1.5 with the SPDX and JSF schemas it references, as shipped by @cyclonedx/cyclonedx-library. */

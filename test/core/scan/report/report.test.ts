@@ -1,22 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { toGithubAnnotations, toJsonReport, toSarif, escapeData, escapeProperty } from '../../../../src/core/scan/report/index.js';
 import type { ScanReport, Severity } from '../../../../src/core/scan/report/index.js';
 import { SEVERITIES } from '../../../../src/core/scan/report/index.js';
+import { sarifValidator } from '../../../helpers/schemas.js';
 
-const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../../..');
-// The official OASIS SARIF 2.1.0 schema, shipped by this devDependency (not in its `exports`, so read by path).
-const schemaPath = resolve(repoRoot, 'node_modules/@datadog/datadog-ci-plugin-sarif/dist/json-schema/sarif-schema-2.1.0.json');
-const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
-const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
-const ajv = new Ajv({ strict: false, allErrors: true });
-(addFormats as unknown as (a: Ajv) => void)(ajv);
-const validateSarif = ajv.compile(schema);
+const validateSarif = sarifValidator();
 
 function sample(): ScanReport {
   return {
