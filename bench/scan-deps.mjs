@@ -17,9 +17,7 @@ const home = join(work, 'home');
 rmSync(home, { recursive: true, force: true });
 mkdirSync(home, { recursive: true });
 const env = { ...process.env, CIRCLE_HOME: home, CI: 'true' };
-// Before the manifest lists the scan commands, discover them from dist/ (same code, same start-up path).
-const manifest = join(repoRoot, 'oclif.manifest.json');
-const entry = existsSync(manifest) && !readFileSync(manifest, 'utf8').includes('"scan:deps"') ? join(repoRoot, 'test/fixtures/scan-deps/run-cli.mjs') : cli;
+const entry = cli;
 
 // --- inputs (regenerated only when missing) --------------------------------------
 const project = join(work, 'project');

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,9 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fixtures = path.join(repoRoot, 'test/fixtures/scan-deps');
 const monorepo = path.join(fixtures, 'monorepo');
-// Until oclif.manifest.json lists the scan commands, run the CLI with command discovery from dist/.
-const manifest = path.join(repoRoot, 'oclif.manifest.json');
-const entry = existsSync(manifest) && !readFileSync(manifest, 'utf8').includes('"scan:deps"') ? path.join(fixtures, 'run-cli.mjs') : path.join(repoRoot, 'bin/run.js');
+const entry = path.join(repoRoot, 'bin/run.js');
 
 let home: string;
 let server: Server;

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,27 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
 let tmp: string;
-let runJs: string;
-
-/**
- * The built CLI. When the checked-in oclif manifest predates these commands (it is
- * regenerated at release), run the same build from a manifest-free copy of the
- * package root so oclif discovers commands from dist/.
- */
-function resolveRunJs(): string {
-  const manifest = join(repoRoot, 'oclif.manifest.json');
-  if (!existsSync(manifest) || readFileSync(manifest, 'utf8').includes('"scan:secrets"')) return join(repoRoot, 'bin/run.js');
-  const shadow = join(tmp, 'pkg');
-  mkdirSync(join(shadow, 'bin'), { recursive: true });
-  cpSync(join(repoRoot, 'package.json'), join(shadow, 'package.json'));
-  cpSync(join(repoRoot, 'bin/run.js'), join(shadow, 'bin/run.js'));
-  symlinkSync(join(repoRoot, 'dist'), join(shadow, 'dist'));
-  symlinkSync(join(repoRoot, 'node_modules'), join(shadow, 'node_modules'));
-  return join(shadow, 'bin/run.js');
-}
 
 function circle(args: string[], opts: { cwd?: string; input?: string } = {}) {
-  const r = spawnSync(process.execPath, [runJs, ...args], {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'bin/run.js'), ...args], {
     cwd: opts.cwd ?? tmp,
     input: opts.input ?? '',
     encoding: 'utf8',
@@ -67,7 +49,6 @@ function newRepo(name: string): string {
 
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'circle-scan-secrets-'));
-  runJs = resolveRunJs();
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
