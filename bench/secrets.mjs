@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+/**
+ * Secrets and file-encryption benchmarks (run after `npm run build`):
+ *  - `circle secrets get` (project scope, key from CIRCLE_KEY_<ENV>) beside `node -e 0` (target ≤ 3.5×)
+ *    and beside `dotenvx get` on an encrypted 1,000-key file (target: faster);
+ *  - `circle encrypt` / `circle decrypt` of a 1 GiB file beside Debian's `age` (target: not slower),
+ *    with peak RSS (target < 100 MB).
+ * Inputs live under bench/.work/secrets (git-ignored) and are removed afterwards.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const work = join(repo, 'bench/.work/secrets');
+const has = (cmd) => spawnSync(cmd, ['--version']).error === undefined;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (ms) => `${ms.toFixed(0)} ms`;
+
+rmSync(work, { recursive: true, force: true });
+mkdirSync(join(work, 'project/.circle'), { recursive: true });
+mkdirSync(join(work, 'home'), { mode: 0o700 });
+
+// The CLI entry: bin/run.js when the manifest lists our commands; else a temp root with a fresh manifest.
+function cliEntry() {
+  const manifest = JSON.parse(readFileSync(join(repo, 'oclif.manifest.json'), 'utf8'));
+  if (manifest.commands['secrets:get'] && manifest.commands.encrypt) return join(repo, 'bin/run.js');
+  const root = join(work, 'cli-root');
+  mkdirSync(join(root, 'bin'), { recursive: true });
+  execFileSync('ln', ['-s', join(repo, 'dist'), join(root, 'dist')]);
+  execFileSync('ln', ['-s', join(repo, 'node_modules'), join(root, 'node_modules')]);
+  writeFileSync(join(root, 'bin/run.js'), readFileSync(join(repo, 'bin/run.js')));
+  writeFileSync(join(root, 'package.json'), readFileSync(join(repo, 'package.json')));
+  execFileSync(process.execPath, [join(repo, 'node_modules/oclif/bin/run.js'), 'manifest'], { cwd: root, stdio: 'ignore' });
+  console.log('(oclif.manifest.json lacks the secrets commands: measured with a manifest generated in a temp root)');
+  return join(root, 'bin/run.js');
+}
+
+const { setProjectSecrets, createProjectCiKey } = await import(join(repo, 'dist/core/secrets/index.js'));
+const { X25519Identity, generateX25519KeyPair } = await import(join(repo, 'dist/core/age/x25519.js'));
+
+// ---------------------------------------------------------------- secrets get
+const entry = cliEntry();
+const owner = new X25519Identity(generateX25519KeyPair().identity);
+const values = {};
+for (let i = 0; i < 1000; i++) values[`KEY_${String(i).padStart(4, '0')}`] = randomBytes(24).toString('base64url');
+const scope = { projectRoot: join(work, 'project'), env: 'bench', identities: [owner] };
+await setProjectSecrets(scope, values, { createAs: 'bench' });
+const ci = await createProjectCiKey(scope);
+const runs = 7;
+const time = (cmd, args, options) => {
+  const t = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    const r = spawnSync(cmd, args, options);
+    t.push(performance.now() - start);
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  }
+  return median(t);
+};
+const circleEnv = { ...process.env, CIRCLE_HOME: join(work, 'home'), CI: 'true', [ci.envVar]: ci.identity };
+const check = spawnSync(process.execPath, [entry, 'secrets', 'get', 'KEY_0500', '--env', 'bench'], { cwd: scope.projectRoot, env: circleEnv, encoding: 'utf8' });
+if (check.stdout.trim() !== values.KEY_0500) throw new Error(`circle secrets get returned the wrong value: ${check.stderr}`);
+const nodeMs = time(process.execPath, ['-e', '0'], {});
+const circleMs = time(process.execPath, [entry, 'secrets', 'get', 'KEY_0500', '--env', 'bench'], { cwd: scope.projectRoot, env: circleEnv });
+console.log(`secrets get (1,000 keys): circle ${fmt(circleMs)} | node -e 0 ${fmt(nodeMs)} | ratio ${(circleMs / nodeMs).toFixed(2)}x (target <= 3.5x)`);
+
+const dotenvx = join(repo, 'node_modules/.bin/dotenvx');
+if (existsSync(dotenvx)) {
+  const dir = join(work, 'dotenvx');
+  mkdirSync(dir);
+  writeFileSync(join(dir, '.env'), Object.entries(values).map(([k, v]) => `${k}="${v}"\n`).join(''));
+  // Plaintext .env: the strictest baseline (dotenvx decrypting 1,000 encrypted values takes tens of
+  // seconds per call here, so BENCH_DOTENVX_ENCRYPTED=1 adds that comparison with a single run).
+  const dx = time(dotenvx, ['get', 'KEY_0500', '-f', '.env'], { cwd: dir });
+  console.log(`secrets get (1,000 keys): circle ${fmt(circleMs)} (encrypted) | dotenvx get ${fmt(dx)} (plaintext .env) | ${circleMs < dx ? 'faster' : 'SLOWER'} (target: faster)`);
+  if (process.env.BENCH_DOTENVX_ENCRYPTED === '1') {
+    execFileSync(dotenvx, ['encrypt', '-f', '.env'], { cwd: dir, stdio: 'ignore' });
+    const privateKey = /DOTENV_PRIVATE_KEY="?([0-9a-f]+)/.exec(readFileSync(join(dir, '.env.keys'), 'utf8'))[1];
+    const start = performance.now();
+    execFileSync(dotenvx, ['get', 'KEY_0500', '-f', '.env'], { cwd: dir, env: { ...process.env, DOTENV_PRIVATE_KEY: privateKey }, stdio: 'ignore' });
+    const enc = performance.now() - start;
+    console.log(`secrets get (1,000 keys, both encrypted): circle ${fmt(circleMs)} | dotenvx get ${fmt(enc)} | ${circleMs < enc ? 'faster' : 'SLOWER'} (target: faster)`);
+  }
+} else {
+  console.log('secrets get vs dotenvx: SKIPPED (@dotenvx/dotenvx not installed)');
+}
+
+// ---------------------------------------------------------------- 1 GiB encrypt / decrypt
+if (!has('age') || !existsSync('/usr/bin/time')) {
+  console.log('encrypt/decrypt 1 GiB: SKIPPED (needs Debian `age` and /usr/bin/time)');
+} else {
+  const big = join(work, 'big.bin');
+  const block = randomBytes(1 << 20);
+  const fd = openSync(big, 'w');
+  for (let i = 0; i < 1024; i++) writeSync(fd, block);
+  closeSync(fd);
+  const idFile = join(work, 'id.txt');
+  const pair = generateX25519KeyPair();
+  writeFileSync(idFile, `${pair.identity}\n`);
+  // Wall time (s) and peak RSS (KiB) of one run, from GNU time.
+  const measure = (cmd, args) => {
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...args], { env: { ...process.env, CIRCLE_HOME: join(work, 'home'), CI: 'true' }, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
+    const [secs, kib] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+    return { secs, mb: kib / 1024 };
+  };
+  const circleEnc = measure(process.execPath, [entry, 'encrypt', '-r', pair.recipient, '-o', join(work, 'big.circle.age'), big]);
+  const ageEnc = measure('age', ['-r', pair.recipient, '-o', join(work, 'big.age.age'), big]);
+  const circleDec = measure(process.execPath, [entry, 'decrypt', '-i', idFile, '-o', join(work, 'big.circle.out'), join(work, 'big.age.age')]);
+  rmSync(join(work, 'big.circle.out'));
+  const ageDec = measure('age', ['-d', '-i', idFile, '-o', join(work, 'big.age.out'), join(work, 'big.circle.age')]);
+  const same = spawnSync('cmp', ['-s', big, join(work, 'big.age.out')]).status === 0;
+  const line = (what, c, a) =>
+    console.log(`${what} 1 GiB: circle ${c.secs.toFixed(2)} s, peak ${c.mb.toFixed(0)} MB | age ${a.secs.toFixed(2)} s, peak ${a.mb.toFixed(0)} MB | ${c.secs <= a.secs ? 'not slower' : `SLOWER by ${((c.secs / a.secs - 1) * 100).toFixed(0)}%`} (target: not slower, peak < 100 MB: ${c.mb < 100 ? 'ok' : 'OVER'})`);
+  line('encrypt', circleEnc, ageEnc);
+  line('decrypt', circleDec, ageDec);
+  console.log(`interop check (circle-encrypted 1 GiB decrypted by age): ${same ? 'identical' : 'MISMATCH'}`);
+}
+rmSync(work, { recursive: true, force: true });

@@ -1,0 +1,66 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base-command.js';
+import { envFlag } from '../../cli/flags.js';
+import { CircleError } from '../../core/errors.js';
+
+export interface SecretsExportResult {
+  env: string;
+  format: string;
+  names: string[];
+  output: string;
+  /** Only with --reveal and --json: the values themselves. */
+  values?: Record<string, string>;
+}
+
+export default class SecretsExport extends BaseCommand<typeof SecretsExport> {
+  static override summary = 'Export secrets as dotenv, JSON or shell `export` lines.';
+  static override description =
+    'Writes plaintext, so it asks for intent: pass -o FILE (written 0600, atomically) or --reveal to print to stdout. Dotenv output is quoted so that the dotenv package reads back exactly the stored values; shell lines are single-quoted so `eval` is safe.';
+  static override examples = ['<%= config.bin %> secrets export --format dotenv -o .env.local', 'eval "$(<%= config.bin %> secrets export --format shell --reveal)"', '<%= config.bin %> secrets export --format json --reveal --only A,B'];
+  static override flags = {
+    env: envFlag,
+    personal: Flags.boolean({ description: 'Use your personal vault in the home even inside a project.' }),
+    format: Flags.string({ description: 'Output format.', options: ['dotenv', 'json', 'shell'], default: 'dotenv' }),
+    output: Flags.string({ char: 'o', description: 'Write to this file (mode 0600) instead of stdout.' }),
+    reveal: Flags.boolean({ description: 'Allow printing the values to stdout.' }),
+    only: Flags.string({ description: 'Export only these names (comma-separated).' }),
+    identity: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, description: 'Age identity file (AGE-SECRET-KEY-1…) that is a recipient.' }),
+  };
+
+  async run(): Promise<SecretsExportResult> {
+    const { flags } = await this.parse(SecretsExport);
+    if (!flags.output && !flags.reveal) {
+      throw new CircleError('USAGE', 'Refusing to print secret values without --reveal', { hint: 'Pass -o FILE, or --reveal to print them.' });
+    }
+    const { lazyAuditSink, unlockVault } = await import('../../cli/unlock.js');
+    const { writeFileAtomic } = await import('../../core/home/atomic.js');
+    const { openSecretsBackend, formatSecrets, parseSecretName } = await import('../../core/secrets/index.js');
+    const only = flags.only?.split(',').map((n) => parseSecretName(n.trim()));
+    const home = (await this.home()).dir;
+    const cfg = await this.settings({ environment: flags.env });
+    const backend = await openSecretsBackend({
+      projectRoot: cfg.projectRoot,
+      env: cfg.environment,
+      personal: flags.personal,
+      identityFiles: flags.identity,
+      audit: lazyAuditSink(home),
+      unlock: () => unlockVault(home),
+    });
+    const values = await backend.readAll(only ? { only } : {});
+    const format = flags.format as 'dotenv' | 'json' | 'shell';
+    const text = formatSecrets(values, format);
+    if (flags.output) {
+      await writeFileAtomic(flags.output, text, { mode: 0o600 });
+      this.note(`Wrote ${Object.keys(values).length} secrets to ${flags.output}`);
+    } else if (!this.jsonEnabled()) {
+      process.stdout.write(text);
+    }
+    return {
+      env: backend.env,
+      format,
+      names: Object.keys(values).sort(),
+      output: flags.output ?? '-',
+      ...(this.jsonEnabled() && flags.reveal ? { values } : {}),
+    };
+  }
+}

@@ -1,0 +1,38 @@
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base-command.js';
+import { envFlag } from '../../cli/flags.js';
+import type { SecretValue } from '../../core/secrets/project-store.js';
+
+export type SecretsGetResult = SecretValue;
+
+export default class SecretsGet extends BaseCommand<typeof SecretsGet> {
+  static override summary = 'Print one secret value (and only it, so `$(circle secrets get NAME)` works).';
+  static override description = 'In CI the key comes from CIRCLE_KEY_<ENV> with no prompt. Every read is audited.';
+  static override examples = ['<%= config.bin %> secrets get DATABASE_URL', 'CIRCLE_KEY_PRODUCTION=… <%= config.bin %> secrets get API_TOKEN --env production', '<%= config.bin %> secrets get API_TOKEN --version 2'];
+  static override args = { name: Args.string({ description: 'Secret name.', required: true, ignoreStdin: true }) };
+  static override flags = {
+    env: envFlag,
+    personal: Flags.boolean({ description: 'Use your personal vault in the home even inside a project.' }),
+    version: Flags.integer({ description: 'An older version from history.', min: 1 }),
+    identity: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, description: 'Age identity file (AGE-SECRET-KEY-1…) that is a recipient.' }),
+  };
+
+  async run(): Promise<SecretsGetResult> {
+    const { args, flags } = await this.parse(SecretsGet);
+    const { lazyAuditSink, unlockVault } = await import('../../cli/unlock.js');
+    const { openSecretsBackend } = await import('../../core/secrets/index.js');
+    const home = (await this.home()).dir;
+    const cfg = await this.settings({ environment: flags.env });
+    const backend = await openSecretsBackend({
+      projectRoot: cfg.projectRoot,
+      env: cfg.environment,
+      personal: flags.personal,
+      identityFiles: flags.identity,
+      audit: lazyAuditSink(home),
+      unlock: () => unlockVault(home),
+    });
+    const result = await backend.get(args.name, flags.version === undefined ? {} : { version: flags.version });
+    if (!this.jsonEnabled()) process.stdout.write(`${result.value}\n`);
+    return result;
+  }
+}

@@ -1,0 +1,77 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base-command.js';
+import { envFlag } from '../../cli/flags.js';
+import { CircleError } from '../../core/errors.js';
+
+export interface SecretsImportResult {
+  env: string;
+  source: string;
+  imported: { name: string; version: number }[];
+  deletedSource: boolean;
+}
+
+export default class SecretsImport extends BaseCommand<typeof SecretsImport> {
+  static override summary = 'Import secrets from a dotenv file (or JSON), then offer to delete the plaintext.';
+  static override description =
+    "Parsing is the dotenv package's own, so quotes, escapes, multiline values, comments and `export` prefixes behave exactly as in dotenv. All names are written in one locked update. On a terminal you are asked whether to delete the plaintext file; otherwise pass --delete-source.";
+  static override examples = ['<%= config.bin %> secrets import --from-dotenv .env', '<%= config.bin %> secrets import --from-dotenv .env.production --env production --delete-source', '<%= config.bin %> secrets import --from-json secrets.json'];
+  static override flags = {
+    env: envFlag,
+    personal: Flags.boolean({ description: 'Use your personal vault in the home even inside a project.' }),
+    'from-dotenv': Flags.string({ description: 'A dotenv file.', exactlyOne: ['from-dotenv', 'from-json'] }),
+    'from-json': Flags.string({ description: 'A JSON object of string values.', exactlyOne: ['from-dotenv', 'from-json'] }),
+    'delete-source': Flags.boolean({ description: 'Delete the plaintext file after a successful import.' }),
+    identity: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, description: 'Age identity file (AGE-SECRET-KEY-1…) that is a recipient.' }),
+    label: Flags.string({ description: 'Your recipient label when this creates the environment file (default: your user name).' }),
+  };
+
+  async run(): Promise<SecretsImportResult> {
+    const { flags } = await this.parse(SecretsImport);
+    const { readFile, unlink } = await import('node:fs/promises');
+    const { userInfo } = await import('node:os');
+    const { z } = await import('zod');
+    const { lazyAuditSink, unlockVault } = await import('../../cli/unlock.js');
+    const { openSecretsBackend, parseDotenv } = await import('../../core/secrets/index.js');
+    const source = (flags['from-dotenv'] ?? flags['from-json'])!;
+    const text = await readFile(source, 'utf8');
+    let values: Record<string, string>;
+    if (flags['from-dotenv']) values = parseDotenv(text, source);
+    else {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(text);
+      } catch {
+        throw new CircleError('USAGE', `${source} is not valid JSON`);
+      }
+      const r = z.record(z.string(), z.string()).safeParse(raw);
+      if (!r.success) throw new CircleError('USAGE', `${source} must be a JSON object of string values`);
+      values = r.data;
+    }
+    if (Object.keys(values).length === 0) throw new CircleError('USAGE', `${source} holds no variables`);
+    const home = (await this.home()).dir;
+    const cfg = await this.settings({ environment: flags.env });
+    const backend = await openSecretsBackend({
+      projectRoot: cfg.projectRoot,
+      env: cfg.environment,
+      personal: flags.personal,
+      identityFiles: flags.identity,
+      audit: lazyAuditSink(home),
+      createAs: flags.label ?? userInfo().username,
+      unlock: () => unlockVault(home),
+    });
+    const results = await backend.setMany(values);
+    this.note(`Imported ${results.length} secrets into ${backend.env}`);
+    let deleteSource = flags['delete-source'];
+    if (!deleteSource && this.canPrompt()) {
+      const { confirm } = await import('@inquirer/prompts');
+      deleteSource = await confirm({ message: `Delete the plaintext file ${source} now?`, default: true }, { output: process.stderr });
+    }
+    if (deleteSource) {
+      await unlink(source);
+      this.note(`Deleted ${source}`);
+    } else {
+      this.warnLine(`${source} still holds the secrets in plaintext; delete it (and keep it out of git)`);
+    }
+    return { env: backend.env, source, imported: results.map((r) => ({ name: r.name, version: r.version })), deletedSource: Boolean(deleteSource) };
+  }
+}

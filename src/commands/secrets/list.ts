@@ -1,0 +1,47 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../cli/base-command.js';
+import { envFlag } from '../../cli/flags.js';
+import type { SecretListing } from '../../core/secrets/project-store.js';
+
+export interface SecretsListResult {
+  env: string;
+  secrets: (SecretListing & { value?: string })[];
+}
+
+export default class SecretsList extends BaseCommand<typeof SecretsList> {
+  static override summary = 'List secret names, versions, and when and by whom each was last set.';
+  static override description = 'Values are never shown unless --reveal is given. Every value is verified, so a tampered file fails with exit 5.';
+  static override examples = ['<%= config.bin %> secrets list', '<%= config.bin %> secrets list --env production --json'];
+  static override flags = {
+    env: envFlag,
+    personal: Flags.boolean({ description: 'Use your personal vault in the home even inside a project.' }),
+    reveal: Flags.boolean({ description: 'Show the values too.' }),
+    identity: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, description: 'Age identity file (AGE-SECRET-KEY-1…) that is a recipient.' }),
+  };
+
+  async run(): Promise<SecretsListResult> {
+    const { flags } = await this.parse(SecretsList);
+    const { lazyAuditSink, unlockVault } = await import('../../cli/unlock.js');
+    const { openSecretsBackend } = await import('../../core/secrets/index.js');
+    const home = (await this.home()).dir;
+    const cfg = await this.settings({ environment: flags.env });
+    const backend = await openSecretsBackend({
+      projectRoot: cfg.projectRoot,
+      env: cfg.environment,
+      personal: flags.personal,
+      identityFiles: flags.identity,
+      audit: lazyAuditSink(home),
+      unlock: () => unlockVault(home),
+    });
+    const listing = await backend.list();
+    const values = flags.reveal ? await backend.readAll() : undefined;
+    const secrets: SecretsListResult['secrets'] = listing.map((s) => (values ? { ...s, value: values[s.name]! } : s));
+    if (!this.jsonEnabled()) {
+      if (secrets.length === 0) this.note(`No secrets in ${backend.env}.`);
+      for (const s of secrets) {
+        this.log(`${s.name}\tv${s.version}\t${s.updatedAt}\t${s.updatedBy}${s.value === undefined ? '' : `\t${s.value}`}`);
+      }
+    }
+    return { env: backend.env, secrets };
+  }
+}

@@ -1,0 +1,30 @@
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../../cli/base-command.js';
+import { envFlag } from '../../../cli/flags.js';
+import type { RecipientListing } from '../../../core/secrets/project-store.js';
+
+export interface SecretsRecipientsListResult {
+  env: string;
+  recipients: RecipientListing[];
+}
+
+export default class SecretsRecipientsList extends BaseCommand<typeof SecretsRecipientsList> {
+  static override summary = 'List who can read an environment (the list is verified, so a hand edit fails with exit 5).';
+  static override examples = ['<%= config.bin %> secrets recipients list --env production'];
+  static override flags = {
+    env: envFlag,
+    identity: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, description: 'Age identity file (AGE-SECRET-KEY-1…) that is a recipient.' }),
+  };
+
+  async run(): Promise<SecretsRecipientsListResult> {
+    const { flags } = await this.parse(SecretsRecipientsList);
+    const { lazyAuditSink, unlockVault } = await import('../../../cli/unlock.js');
+    const { openProjectScope, listProjectRecipients } = await import('../../../core/secrets/index.js');
+    const home = (await this.home()).dir;
+    const cfg = await this.settings({ environment: flags.env });
+    const { scope } = await openProjectScope({ projectRoot: cfg.projectRoot, env: cfg.environment, identityFiles: flags.identity, audit: lazyAuditSink(home), unlock: () => unlockVault(home) });
+    const recipients = await listProjectRecipients(scope);
+    if (!this.jsonEnabled()) for (const r of recipients) this.log(`${r.label}\t${r.kind}\t${r.key}\t${r.added}`);
+    return { env: scope.env, recipients };
+  }
+}

@@ -1,0 +1,47 @@
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { CircleError, errnoCode } from '../errors.js';
+
+const forwarded = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+export interface RunOptions {
+  /** Variables added to the child's environment (on top of `baseEnv`). */
+  secrets: Record<string, string>;
+  baseEnv?: NodeJS.ProcessEnv;
+  /** Called once the child is running (tests and progress). */
+  onSpawn?: (pid: number | undefined) => void;
+}
+
+/**
+ * Runs `command` with `args` (an argument array: no shell, so nothing is
+ * re-parsed) and the secrets in its environment only — never in argv or on
+ * disk. SIGINT, SIGTERM and SIGHUP are passed on; the result is the child's
+ * exit code, or 128 + the signal number when a signal ended it (as shells do).
+ */
+export async function runWithSecrets(command: string, args: string[], options: RunOptions): Promise<number> {
+  const env = { ...(options.baseEnv ?? process.env), ...options.secrets };
+  const child = spawn(command, args, { env, stdio: 'inherit' });
+  const handlers = forwarded.map((signal) => {
+    const handler = () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      child.once('error', (error) => {
+        if (errnoCode(error) === 'ENOENT') reject(new CircleError('NOT_FOUND', `Command not found: ${command}`, { hint: 'Check the name and your PATH.' }));
+        else if (errnoCode(error) === 'EACCES') reject(new CircleError('PERMISSION_DENIED', `Cannot execute ${command}: permission denied`));
+        else reject(error);
+      });
+      child.once('spawn', () => options.onSpawn?.(child.pid));
+      child.once('exit', (code, signal) => {
+        if (signal) resolve(128 + (constants.signals[signal] ?? 0));
+        else resolve(code ?? 0);
+      });
+    });
+  } finally {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  }
+}
