@@ -6,6 +6,14 @@ import type { ConfigSources, ResolvedConfig } from '../core/config/resolve.js';
 import { setDefaultLockTimeout } from '../core/home/lock.js';
 import { startProgress, type Progress } from './progress.js';
 
+// oclif's parser constraints, which it does not export by name.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type FlagOutput = { [name: string]: any };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ArgOutput = { [name: string]: any };
+type Input<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput> = Interfaces.Input<F, B, A>;
+type ParserOutput<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput> = Interfaces.ParserOutput<F, B, A>;
+
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
 
 /**
@@ -52,6 +60,27 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       strict: this.ctor.strict,
     });
     this.globalFlags = flags as BaseFlags<T>;
+  }
+
+  /**
+   * Two oclif defaults that are wrong for a security tool, turned off for every
+   * command: a missing positional argument is filled from piped stdin (a password
+   * piped for --password-stdin would land in an argument and be echoed back), and
+   * a repeatable flag swallows the next positional argument (`-i key.txt file.age`).
+   * circle reads stdin only where a flag says so.
+   */
+  protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(
+    options?: Input<F, B, A>,
+    argv?: string[],
+  ): Promise<ParserOutput<F, B, A>> {
+    const input = (options ?? this.ctor) as Input<F, B, A>;
+    const args = Object.fromEntries(Object.entries(input.args ?? {}).map(([name, arg]) => [name, { ...arg, ignoreStdin: true }]));
+    const flags = Object.fromEntries(
+      Object.entries(input.flags ?? {}).map(([name, flag]) => [name, flag.type === 'option' && flag.multiple ? { ...flag, multipleNonGreedy: true } : flag]),
+    );
+    // A command class keeps baseFlags, enableJsonFlag and strict as inherited statics, which a spread would drop.
+    const { baseFlags, enableJsonFlag, strict } = input as Input<F, B, A> & { enableJsonFlag?: boolean };
+    return super.parse({ ...input, baseFlags, enableJsonFlag, strict, args, flags } as Input<F, B, A>, argv);
   }
 
   /** The resolved state directory, created 0700 or checked safe on first use. */

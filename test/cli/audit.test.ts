@@ -1,14 +1,18 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openAuditSink } from '../../src/core/audit/open-sink.js';
+import { initVault } from '../../src/core/vault/init.js';
+import { createSession } from '../../src/core/auth/session.js';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
-// CIRCLE_TEST_BIN lets a developer point at a build whose oclif manifest is current.
-const bin = process.env.CIRCLE_TEST_BIN ?? join(repoRoot, 'bin/run.js');
+const bin = join(repoRoot, 'bin/run.js');
+// The vault made in-process below derives one admin password key: keep Argon2 cheap in tests.
+process.env.CIRCLE_ARGON2_MEMORY_KIB = '1024';
+process.env.CIRCLE_ARGON2_TIME_COST = '1';
 
 const homes: string[] = [];
 afterEach(() => homes.splice(0).forEach((h) => rmSync(h, { recursive: true, force: true })));
@@ -24,7 +28,18 @@ function circle(home: string, ...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) as Record<string, any> };
 }
 
+/**
+ * A vault (which makes the audit keys: private halves sealed in it) and a session
+ * kept in the home, so CLI commands that sign or decrypt unlock without a prompt.
+ * No audit sink here, so the vault's own events do not shift the counts below.
+ */
+async function withVault(home: string): Promise<void> {
+  const { ctx } = await initVault(home, { admin: 'alice', password: 'correct horse battery staple' });
+  await createSession(ctx);
+}
+
 async function seed(home: string): Promise<void> {
+  await withVault(home);
   const sink = openAuditSink(home, { checkpointEvery: 4 });
   for (let i = 0; i < 5; i++) await sink.record({ action: 'auth.login', outcome: 'failure', actor: { type: 'user', id: 'anonymous' }, target: 'bob', reason: 'bad-password', details: { ip: `10.0.0.${i}` } });
   await sink.record({ action: 'auth.login', outcome: 'success', actor: { type: 'user', id: 'alice' }, target: 'alice' });
@@ -38,10 +53,14 @@ function segmentFile(home: string): string {
 }
 
 describe('circle audit (CLI)', () => {
-  it('verify on an empty home succeeds', () => {
-    const r = circle(newHome(), 'audit', 'verify', '--json');
+  it('verify on an empty home succeeds; config set there records nothing and does not fail', () => {
+    const home = newHome();
+    const r = circle(home, 'audit', 'verify', '--json');
     expect(r.code).toBe(0);
     expect(r.json()).toMatchObject({ ok: true, size: 0 });
+    expect(circle(home, 'config', 'set', 'lock.timeoutMs', '20000').code).toBe(0);
+    expect(existsSync(join(home, 'audit'))).toBe(false);
+    expect(circle(home, 'audit', 'watch', '--once').code).toBe(0);
   });
 
   it('log filters, limits and decrypts details', async () => {
@@ -62,6 +81,9 @@ describe('circle audit (CLI)', () => {
     expect(hidden.stdout).not.toContain('10.0.0.4');
     const shown = circle(home, 'audit', 'log', '--action', 'auth.login', '--outcome', 'failure', '--limit', '1', '--details', '--json').json();
     expect(shown.entries[0].details).toEqual({ ip: '10.0.0.4' });
+    // Details need the vault-held key: without a session, exit 3.
+    rmSync(join(home, 'session.token'));
+    expect(circle(home, 'audit', 'log', '--limit', '1', '--details').code).toBe(3);
     const bad = circle(home, 'audit', 'log', '--since', 'yesterday');
     expect(bad.code).toBe(2);
   });
@@ -75,6 +97,7 @@ describe('circle audit (CLI)', () => {
     const note = readFileSync(cpFile, 'utf8');
     expect(note).toMatch(/^circle-core\.local\/audit\/[0-9a-f]+\n8\n[A-Za-z0-9+/]{43}=\ntime \S+\n\n\u2014 \S+ [A-Za-z0-9+/=]+\n$/);
     const vkey = circle(home, 'audit', 'checkpoint', '--public-key').stdout.trim();
+    expect(readFileSync(join(home, 'audit', 'public-keys.json'), 'utf8')).toContain(vkey);
     expect(vkey).toBe(cp.json().verifierKey);
 
     const ok = circle(home, 'audit', 'verify', '--checkpoint', cpFile, '--key', vkey);
@@ -103,6 +126,10 @@ describe('circle audit (CLI)', () => {
     expect(circle(home, 'audit', 'prove', '--from', cpFile).code).toBe(1);
     const refused = circle(home, 'audit', 'checkpoint');
     expect(refused.code).toBe(1);
+    // Signing needs unlocking: without a session, exit 3 (the public key still prints).
+    rmSync(join(home, 'session.token'));
+    expect(circle(home, 'audit', 'checkpoint', '--out', join(home, 'x.txt')).code).toBe(3);
+    expect(circle(home, 'audit', 'checkpoint', '--public-key').code).toBe(0);
   });
 
   it('a malformed checkpoint file is an integrity error (exit 5)', async () => {
@@ -136,6 +163,7 @@ describe('circle audit (CLI)', () => {
     expect(text.stdout).toMatch(/ALERT \S+ failed-logins #4: 5 failed logins for bob/);
 
     const quiet = newHome();
+    await withVault(quiet);
     const quietSink = openAuditSink(quiet);
     await quietSink.record({ action: 'auth.login', outcome: 'success', actor: { type: 'user', id: 'alice' }, target: 'alice' });
     await quietSink.record({ action: 'auth.logout', outcome: 'success', actor: { type: 'user', id: 'alice' }, target: 'alice' });
@@ -149,6 +177,7 @@ describe('circle audit (CLI)', () => {
 
   it('watch follows the log and prints alerts as JSON lines', async () => {
     const home = newHome();
+    await withVault(home);
     await openAuditSink(home).record({ action: 'auth.login', outcome: 'success', actor: { type: 'user', id: 'alice' }, target: 'alice' });
     const child = spawn(process.execPath, [bin, 'audit', 'watch', '--format', 'json', '--poll-interval', '100'], { env: env(home) });
     let stdout = '';

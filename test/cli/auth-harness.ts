@@ -1,43 +1,21 @@
 /**
- * Runs the built `circle` binary for the auth/init/keys CLI tests. While the
- * checked-in oclif manifest predates these commands, it runs the same build from
- * a shadow package root without the manifest (oclif then discovers dist/commands).
+ * Runs the built `circle` binary (`bin/run.js`; `npm run build` regenerates the
+ * oclif manifest, so every command is found) for the auth/init/keys CLI tests.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-let shadow: string | undefined;
-
-function manifestHasAuth(): boolean {
-  const file = join(repoRoot, 'oclif.manifest.json');
-  if (!existsSync(file)) return true;
-  const manifest = JSON.parse(readFileSync(file, 'utf8')) as { commands: Record<string, unknown> };
-  return ['init', 'auth:login', 'auth:token:create', 'keys:rotate'].every((id) => id in manifest.commands);
-}
-
 export function circleBin(): string {
-  if (manifestHasAuth()) return join(repoRoot, 'bin/run.js');
-  if (!shadow) {
-    shadow = mkdtempSync(join(tmpdir(), 'circle-shadow-'));
-    writeFileSync(join(shadow, 'package.json'), readFileSync(join(repoRoot, 'package.json')));
-    symlinkSync(join(repoRoot, 'dist'), join(shadow, 'dist'));
-    symlinkSync(join(repoRoot, 'node_modules'), join(shadow, 'node_modules'));
-    mkdirSync(join(shadow, 'bin'));
-    copyFileSync(join(repoRoot, 'bin/run.js'), join(shadow, 'bin/run.js'));
-  }
-  return join(shadow, 'bin/run.js');
+  return join(repoRoot, 'bin/run.js');
 }
 
-/** Removes the shadow root, if one was made (call from afterAll). */
-export function cleanupShadow(): void {
-  if (shadow) rmSync(shadow, { recursive: true, force: true });
-  shadow = undefined;
-}
+/** Kept for callers from when tests ran a shadow package root; nothing to clean up now. */
+export function cleanupShadow(): void {}
 
 export interface RunResult {
   code: number;

@@ -48,8 +48,11 @@ describe('circle (built binary)', () => {
     expect(badFlag.stderr).toMatch(/^Error: Nonexistent flag: --no-such-flag\nHint: /);
     expect(badFlag.stderr).not.toMatch(/at .*\.js:\d+/);
 
-    const missingArg = await runCli(['config', 'get'], { home });
+    // Piped stdin never fills a missing argument (it could be a password meant for a flag).
+    const missingArg = await runCli(['config', 'get'], { home, input: 'hunter2-piped\n' });
     expect(missingArg.code).toBe(2);
+    expect(missingArg.stderr).toContain('Missing 1 required arg');
+    expect(missingArg.stderr + missingArg.stdout).not.toContain('hunter2-piped');
   });
 
   it('rejects unknown keys and wrong types naming the key, in text and JSON', async () => {

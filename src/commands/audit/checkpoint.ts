@@ -29,16 +29,26 @@ export default class AuditCheckpoint extends BaseCommand<typeof AuditCheckpoint>
     const { flags } = await this.parse(AuditCheckpoint);
     const home = (await this.home()).dir;
     const { CircleError } = await import('../../core/errors.js');
-    const { loadAuditKeys, verifierKeyString } = await import('../../core/audit/keys.js');
-    const keys = await loadAuditKeys(home);
-    const verifierKey = verifierKeyString(keys);
-    if (flags['public-key']) {
-      const { verifyAuditLog } = await import('../../core/audit/verify.js');
-      const state = await verifyAuditLog(home, { keys });
-      if (!this.jsonEnabled()) this.log(verifierKey);
-      return { origin: keys.origin, size: state.size, root: state.root, verifierKey };
-    }
+    const { loadAuditKeys, loadAuditPublicKeys, noAuditLog, verifierKeyString } = await import('../../core/audit/keys.js');
     const { verifyAuditLog } = await import('../../core/audit/verify.js');
+    if (flags['public-key']) {
+      // The verifier key is public: no unlock needed.
+      const pub = await loadAuditPublicKeys(home);
+      if (!pub) throw noAuditLog(home);
+      const verifierKey = verifierKeyString(pub);
+      const state = await verifyAuditLog(home, { keys: pub });
+      if (!this.jsonEnabled()) this.log(verifierKey);
+      return { origin: pub.origin, size: state.size, root: state.root, verifierKey };
+    }
+    // Signing needs the log's private key, which lives in the vault.
+    const { unlockVault } = await import('../../cli/unlock.js');
+    const ctx = await unlockVault(home);
+    await ctx.require('audit.checkpoint');
+    const keys = await loadAuditKeys(home, ctx);
+    if (!keys.signingKey) {
+      throw new CircleError('NOT_FOUND', "The audit log's signing key is not in the vault", { hint: 'Entries are still recorded and verified; only signing checkpoints is impossible. See docs/audit.md (lost keys).' });
+    }
+    const verifierKey = verifierKeyString(keys);
     const check = await verifyAuditLog(home, { keys });
     if (!check.ok) {
       throw new CircleError('CHECK_FAILED', `Refusing to sign: the audit log does not verify at entry ${check.firstBad!.seq}: ${check.firstBad!.message}`, {

@@ -48,9 +48,16 @@ export default class AuditLog extends BaseCommand<typeof AuditLog> {
     const read = await readAuditEntries(home, filter, flags.limit);
     let entries: (AuditEntry | ReadableAuditEntry)[] = read.entries;
     if (flags.details) {
+      // Details are sealed to a key that lives in the vault: unlock, check the role, and record the read.
+      const { unlockVault } = await import('../../cli/unlock.js');
       const { loadAuditKeys } = await import('../../core/audit/keys.js');
-      const keys = await loadAuditKeys(home, { create: false });
+      const { CircleError } = await import('../../core/errors.js');
+      const ctx = await unlockVault(home);
+      await ctx.require('audit.read');
+      const keys = await loadAuditKeys(home, ctx);
+      if (!keys.detailsPrivateKey) throw new CircleError('NOT_FOUND', "The audit log's details key is not in the vault", { hint: 'Run without --details.' });
       entries = read.entries.map((e) => revealDetails(e, keys));
+      await ctx.record({ action: 'audit.read-details', outcome: 'success', details: { entries: entries.length, filter: { ...flags, limit: flags.limit } } });
     }
     if (!this.jsonEnabled()) {
       for (const e of entries) {

@@ -27,7 +27,11 @@ export default class AuditProve extends BaseCommand<typeof AuditProve> {
     });
     const { loadAuditKeys } = await import('../../core/audit/keys.js');
     const { proveConsistency } = await import('../../core/audit/prove.js');
-    const result = await proveConsistency(home, await loadAuditKeys(home, { create: false }), note);
+    // The proof needs only public keys; with an unlocked session the new tree head is signed too.
+    const { unlockVault } = await import('../../cli/unlock.js');
+    const ctx = await unlockVault(home).catch(() => undefined);
+    const keys = ctx?.can('audit.checkpoint') ? await loadAuditKeys(home, ctx) : await loadAuditKeys(home);
+    const result = await proveConsistency(home, keys, note);
     if (!result.verified) this.exitCode = 1;
     if (flags.out) {
       const { writeFileAtomic } = await import('../../core/home/atomic.js');

@@ -30,8 +30,14 @@ export default class AuditWatch extends BaseCommand<typeof AuditWatch> {
     const config = await this.settings();
     const { auditSettingsFromConfig } = await import('../../core/audit/settings.js');
     const { watchRules } = auditSettingsFromConfig(config.values as unknown as Record<string, unknown>);
-    const { loadAuditKeys } = await import('../../core/audit/keys.js');
-    const keys = await loadAuditKeys(home);
+    // Rules read only clear fields and verification needs only the public key: no unlock.
+    const { loadAuditPublicKeys, noAuditLog } = await import('../../core/audit/keys.js');
+    const keys = await loadAuditPublicKeys(home);
+    if (!keys) {
+      if (!flags.once) throw noAuditLog(home);
+      this.note('No audit log yet (it is created by `circle init`): no alerts.');
+      return { alerts: [], count: 0 };
+    }
     const alerts: AuditAlert[] = [];
     const print = (a: AuditAlert) => {
       alerts.push(a);

@@ -31,8 +31,9 @@ export default class AuthLogin extends BaseCommand<typeof AuthLogin> {
   async run(): Promise<AuthLoginResult> {
     const { flags } = await this.parse(AuthLogin);
     const home = (await this.home()).dir;
-    const { authPolicies, splitPasswordStdin, lazyAuditSink, resolveLoginUser } = await import('../../cli/unlock.js');
-    const policies = authPolicies(await this.settings());
+    const { authPolicies, splitPasswordStdin, lazyAuditSink, resolveLoginUser, repairAuditKeys } = await import('../../cli/unlock.js');
+    const config = await this.settings();
+    const policies = authPolicies(config);
     const interactive = this.canPrompt();
     const user = await resolveLoginUser(home, flags.user, interactive);
     let password: string;
@@ -51,11 +52,12 @@ export default class AuthLogin extends BaseCommand<typeof AuthLogin> {
     const login = await loginWithPassword(home, {
       user,
       password,
-      audit: lazyAuditSink(home),
+      audit: lazyAuditSink(home, config),
       lockout: policies.lockout,
       passwordPolicy: policies.password,
       secondFactor: async () => second ?? (interactive ? (await import('../../cli/prompts.js')).promptCode() : undefined),
     });
+    await repairAuditKeys(login.ctx);
     const session = await createSession(login.ctx, policies.session);
     if (!this.jsonEnabled()) {
       this.log(`export CIRCLE_SESSION=${session.token}`);

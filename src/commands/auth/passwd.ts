@@ -29,7 +29,8 @@ export default class AuthPasswd extends BaseCommand<typeof AuthPasswd> {
     const home = (await this.home()).dir;
     const { unlockVault, authPolicies, lazyAuditSink, resolveLoginUser, currentSessionToken } = await import('../../cli/unlock.js');
     const { checkPassword } = await import('../../core/auth/password-policy.js');
-    const policies = authPolicies(await this.settings());
+    const config = await this.settings();
+    const policies = authPolicies(config);
     const interactive = this.canPrompt();
     const prompts = interactive ? await import('../../cli/prompts.js') : undefined;
     const stdinLines = flags['password-stdin'] ? (await this.readStdin()).split(/\r?\n/) : undefined;
@@ -63,7 +64,7 @@ export default class AuthPasswd extends BaseCommand<typeof AuthPasswd> {
       user,
       currentPassword: current,
       newPassword: next,
-      audit: lazyAuditSink(home),
+      audit: lazyAuditSink(home, config),
       lockout: policies.lockout,
       policy: policies.password,
       secondFactor: async () => flags.totp ?? stdinLines?.[2]?.trim() ?? (prompts ? prompts.promptCode() : undefined),

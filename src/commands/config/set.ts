@@ -25,7 +25,9 @@ export default class ConfigSet extends BaseCommand<typeof ConfigSet> {
     const { parseConfigText } = await import('../../core/config/values.js');
     const { writeConfigValue } = await import('../../core/config/write.js');
     const { key, value } = parseConfigText(args.key, args.value, 'the command line');
-    const result = await writeConfigValue({ homeDir: (await this.home()).dir, project: flags.project, environment: flags.env }, key, value);
+    const home = (await this.home()).dir;
+    const { configAudit } = await import('../../cli/unlock.js');
+    const result = await writeConfigValue({ homeDir: home, project: flags.project, environment: flags.env }, key, value, await configAudit(home));
     this.note(`Set ${key} = ${String(value)} in ${result.file}`);
     return result;
   }

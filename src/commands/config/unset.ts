@@ -21,7 +21,9 @@ export default class ConfigUnset extends BaseCommand<typeof ConfigUnset> {
     const { requireKey } = await import('../../core/config/values.js');
     const { writeConfigValue } = await import('../../core/config/write.js');
     const key = requireKey(args.key, 'the command line');
-    const result = await writeConfigValue({ homeDir: (await this.home()).dir, project: flags.project, environment: flags.env }, key, undefined);
+    const home = (await this.home()).dir;
+    const { configAudit } = await import('../../cli/unlock.js');
+    const result = await writeConfigValue({ homeDir: home, project: flags.project, environment: flags.env }, key, undefined, await configAudit(home));
     this.note(`Removed ${key} from ${result.file}`);
     return result;
   }

@@ -9,7 +9,7 @@ export interface AuditLayout {
   checkpoints: string;
   prunedLeaves: string;
   publicKeys: string;
-  /** Private keys until the vault holds them (see keys.ts). */
+  /** Legacy private keys (before the vault held them); migrated and deleted by keys.ts. */
   privateKeys: string;
 }
 

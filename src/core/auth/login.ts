@@ -60,9 +60,9 @@ export async function loginWithPassword(home: string, options: LoginOptions): Pr
   const actor = { type: 'user' as const, id: user };
   const fail = async (reason: string): Promise<never> => {
     const outcome = await recordLoginFailure(home, user, lockout, now());
-    await audit.record({ action: 'auth.login', outcome: 'failure', actor, target: user, details: { reason, failures: outcome.failures } });
+    await audit.record({ action: 'auth.login', outcome: 'failure', actor, target: user, reason: reason === 'password' ? 'bad-password' : 'bad-code', details: { reason, failures: outcome.failures } });
     if (outcome.lockedUntil) {
-      await audit.record({ action: 'auth.lockout', outcome: 'failure', actor, target: user, details: { lockedUntil: outcome.lockedUntil.toISOString() } });
+      await audit.record({ action: 'auth.lockout', outcome: 'failure', actor, target: user, reason: 'locked', details: { lockedUntil: outcome.lockedUntil.toISOString() } });
       throw lockedError(user, outcome.lockedUntil);
     }
     throw reason === 'totp' ? new CircleError('AUTH_FAILED', 'Wrong or already used authentication code', { hint: 'Wait for the next code and try again.' }) : authFailed();
@@ -71,14 +71,14 @@ export async function loginWithPassword(home: string, options: LoginOptions): Pr
   const data = await readVaultOrFail(home);
   const locked = await lockedUntil(home, user, now());
   if (locked) {
-    await audit.record({ action: 'auth.login', outcome: 'denied', actor, target: user, details: { reason: 'locked' } });
+    await audit.record({ action: 'auth.login', outcome: 'denied', actor, target: user, reason: 'locked', details: { reason: 'locked' } });
     throw lockedError(user, locked);
   }
   const record = data.users[user];
   if (!record) {
     // Spend the same time as a real check so timing does not reveal which names exist.
     await derivePasswordKeys(options.password, randomSalt(), currentArgon2Params());
-    await audit.record({ action: 'auth.login', outcome: 'failure', actor, target: user, details: { reason: 'unknown-user' } });
+    await audit.record({ action: 'auth.login', outcome: 'failure', actor, target: user, reason: 'unknown-user', details: { reason: 'unknown-user' } });
     throw authFailed();
   }
   const salt = Buffer.from(record.password.salt, 'base64');
@@ -92,7 +92,7 @@ export async function loginWithPassword(home: string, options: LoginOptions): Pr
   verifyVaultMac(home, data, rootKey);
 
   if (record.locked) {
-    await audit.record({ action: 'auth.login', outcome: 'denied', actor, target: user, details: { reason: 'locked-by-admin' } });
+    await audit.record({ action: 'auth.login', outcome: 'denied', actor, target: user, reason: 'locked-by-admin', details: { reason: 'locked-by-admin' } });
     throw new CircleError('AUTH_LOCKED', `Account "${user}" is locked by an admin`, { hint: 'Ask an admin to run `circle auth users unlock NAME`.', details: { user } });
   }
   const ctx = new VaultContext({ home, data, rootKey, actor, role: record.role, audit, method: { kind: 'password' } });

@@ -14,6 +14,8 @@ export const PERMISSIONS = [
   'tokens.manage',
   'audit.read',
   'audit.write',
+  /** Sign checkpoints of the audit log (admin and maintainer). */
+  'audit.checkpoint',
   'config.read',
   'config.write',
   'scan.run',

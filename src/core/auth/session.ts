@@ -139,7 +139,7 @@ export async function unlockWithSession(home: string, token: string, options: Un
   const { id, secret } = parseToken(token);
   const payload = await readPayload(home, id, secret);
   const deny = async (error: CircleError): Promise<never> => {
-    await audit.record({ action: 'auth.session.use', outcome: 'denied', actor: { type: 'user', id: payload.user }, details: { reason: error.code } });
+    await audit.record({ action: 'auth.session.use', outcome: 'denied', actor: { type: 'user', id: payload.user }, target: payload.user, reason: error.code, details: { reason: error.code, message: error.message } });
     await unlink(sessionFile(home, id)).catch(() => undefined);
     throw error;
   };

@@ -132,7 +132,8 @@ export async function unlockWithMachineToken(home: string, token: string, option
   const record = data.tokens[id];
   const actor = { type: 'token' as const, id };
   const deny = async (reason: string): Promise<never> => {
-    await audit.record({ action: 'auth.token.use', outcome: 'denied', actor, details: { reason } });
+    // Target and clear reason follow the watch conventions (watch.ts), so a revoked token's use alerts without the audit key.
+    await audit.record({ action: 'auth.token.use', outcome: 'denied', actor, target: `token:${id}`, reason, details: { reason } });
     throw invalid();
   };
   if (!record) return deny('unknown');

@@ -1,3 +1,4 @@
+import type { AuditActor, AuditSink } from '../audit/sink.js';
 import { CircleError } from '../errors.js';
 import { findProjectRoot, updateProjectConfig } from './project-config.js';
 import type { ConfigKey, ConfigValue } from './schema.js';
@@ -21,8 +22,32 @@ export interface ConfigWriteResult {
   environment?: string;
 }
 
-/** Sets (or with `undefined` removes) a validated key in the layer the target names. */
-export async function writeConfigValue(target: ConfigWriteTarget, key: ConfigKey, value: ConfigValue | undefined): Promise<ConfigWriteResult> {
+/** Where a config change is recorded: the home's audit log and who made the change. */
+export interface ConfigAudit {
+  audit: AuditSink;
+  actor: AuditActor;
+}
+
+/**
+ * Sets (or with `undefined` removes) a validated key in the layer the target
+ * names. With `audit`, the change is recorded (`config.set` / `config.unset`,
+ * target = the key; the value only in the encrypted details).
+ */
+export async function writeConfigValue(target: ConfigWriteTarget, key: ConfigKey, value: ConfigValue | undefined, audit?: ConfigAudit): Promise<ConfigWriteResult> {
+  const result = await writeConfigValueUnaudited(target, key, value);
+  if (audit) {
+    await audit.audit.record({
+      action: value === undefined ? 'config.unset' : 'config.set',
+      outcome: 'success',
+      actor: audit.actor,
+      target: key,
+      details: { layer: result.layer, file: result.file, ...(result.environment ? { environment: result.environment } : {}), ...(value === undefined ? {} : { value }) },
+    });
+  }
+  return result;
+}
+
+async function writeConfigValueUnaudited(target: ConfigWriteTarget, key: ConfigKey, value: ConfigValue | undefined): Promise<ConfigWriteResult> {
   const valuePart = value === undefined ? {} : { value };
   if (!target.project) {
     if (target.environment) {

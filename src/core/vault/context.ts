@@ -52,6 +52,10 @@ export class VaultContext {
     this.#rootKey = init.rootKey;
     this.#keyring = unwrapKeyring(init.data, init.rootKey);
     this.#method = init.method;
+    // A home audit sink (open-sink.ts) takes the unlocked context so its appends can read the
+    // vault-held signing key and write checkpoints; other sinks are left alone.
+    const aware = this.audit as AuditSink & { useVault?: (ctx: VaultContext) => void };
+    if (typeof aware.useVault === 'function') aware.useVault(this);
   }
 
   get generation(): number {

@@ -10,6 +10,8 @@ import { VaultContext } from './context.js';
 import { newKeyringKey } from './keyring.js';
 import { userNameSchema, type VaultBody } from './schema.js';
 import { createVaultFile, readVaultUnverified } from './store.js';
+import { putInternal } from './internal-records.js';
+import { auditKeySecrets, auditKeysForNewVault, publishAuditPublicKeys, removeLegacyAuditKeys } from '../audit/keys.js';
 
 export interface InitVaultOptions {
   admin: string;
@@ -44,6 +46,9 @@ export async function initVault(home: string, options: InitVaultOptions): Promis
     throw new CircleError('ALREADY_EXISTS', `A vault already exists in ${home}`, { hint: 'Nothing was changed. Log in with `circle auth login`.', details: { home } });
   }
   checkPassword(options.password, name.data, options.passwordPolicy ?? DEFAULT_PASSWORD_POLICY);
+  // The audit log is born with the vault: its private keys are sealed in the vault, its public keys
+  // published in clear once the vault is durable (a crash between is repaired by ensureAuditKeys).
+  const auditKeys = await auditKeysForNewVault(home);
   const rootKey = randomKey();
   const vaultId = randomBytes(16).toString('hex');
   const { entry, key } = newKeyringKey(rootKey, vaultId, 'k1');
@@ -59,7 +64,14 @@ export async function initVault(home: string, options: InitVaultOptions): Promis
   const ctx = new VaultContext({ home, data: body, rootKey, actor: { type: 'user', id: name.data }, role: 'admin', audit, method: { kind: 'password' } });
   key.fill(0);
   await addUserToBody(body, rootKey, ctx, { name: name.data, role: 'admin', password: options.password, mustChangePassword: false });
+  const secrets = auditKeySecrets(auditKeys);
+  for (const s of secrets) {
+    putInternal(body, ctx, 'system', s.name, s.bytes);
+    s.bytes.fill(0);
+  }
   await createVaultFile(home, body, rootKey);
+  await publishAuditPublicKeys(home, auditKeys);
+  await removeLegacyAuditKeys(home);
   await ctx.record({ action: 'auth.init', outcome: 'success', target: name.data });
   return { vaultId, admin: name.data, ctx };
 }

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadAuditKeys } from '../../../src/core/audit/keys.js';
+import type { KeyObject } from 'node:crypto';
+import { generateAuditKeys } from '../../../src/core/audit/keys.js';
 import { readAuditEntries } from '../../../src/core/audit/query.js';
 import { verifyAuditLog } from '../../../src/core/audit/verify.js';
 import { tempHome } from './helpers.js';
@@ -15,17 +16,24 @@ const EACH = 10;
 
 // Each child appends EACH entries through the built sink, with checkpoints as it goes.
 const childScript = `
+const { createPrivateKey, createPublicKey } = await import('node:crypto');
 const { openAuditSink } = await import(process.env.SINK_MODULE);
-const sink = openAuditSink(process.env.CIRCLE_HOME, { checkpointEvery: 7 });
+// The parent hands each child the full key set (as an unlocked vault would), so children also checkpoint.
+const k = JSON.parse(process.env.AUDIT_TEST_KEYS);
+const priv = (b64) => createPrivateKey({ key: Buffer.from(b64, 'base64'), format: 'der', type: 'pkcs8' });
+const detailsPrivateKey = priv(k.details);
+const signingKey = priv(k.signing);
+const keys = { origin: k.origin, detailsPrivateKey, signingKey, detailsPublicKey: createPublicKey(detailsPrivateKey), verifyKey: createPublicKey(signingKey) };
+const sink = openAuditSink(process.env.CIRCLE_HOME, { checkpointEvery: 7, keys });
 for (let i = 0; i < ${EACH}; i++) {
   await sink.record({ action: 'secrets.read', outcome: 'success', actor: { type: 'user', id: 'p' + process.env.CHILD }, target: 'n' + i, details: { i } });
 }
 `;
 
-function runChild(home: string, child: number): Promise<number> {
+function runChild(home: string, child: number, keysJson: string): Promise<number> {
   return new Promise((done, fail) => {
     const p = spawn(process.execPath, ['--input-type=module', '-e', childScript], {
-      env: { ...process.env, CIRCLE_HOME: home, CHILD: String(child), SINK_MODULE: built, CIRCLE_LOCK_TIMEOUT_MS: '60000' },
+      env: { ...process.env, CIRCLE_HOME: home, CHILD: String(child), SINK_MODULE: built, AUDIT_TEST_KEYS: keysJson, CIRCLE_LOCK_TIMEOUT_MS: '60000' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let err = '';
@@ -43,8 +51,10 @@ describe('concurrent appends', () => {
     expect(existsSync(built), 'build first (npm run build): the children import dist/').toBe(true);
     const home = tempHome();
     homes.push(home);
-    const keys = await loadAuditKeys(home.dir);
-    await Promise.all(Array.from({ length: PROCESSES }, (_, i) => runChild(home.dir, i)));
+    const keys = generateAuditKeys();
+    const der = (k: KeyObject) => k.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+    const keysJson = JSON.stringify({ origin: keys.origin, details: der(keys.detailsPrivateKey), signing: der(keys.signingKey) });
+    await Promise.all(Array.from({ length: PROCESSES }, (_, i) => runChild(home.dir, i, keysJson)));
     const result = await verifyAuditLog(home.dir, { keys, deep: true });
     expect(result.firstBad).toBeUndefined();
     expect(result).toMatchObject({ ok: true, size: PROCESSES * EACH });

@@ -1,8 +1,9 @@
-import { appendFileSync, cpSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendAuditEvent, pruneAuditLog, writeAuditCheckpoint } from '../../../src/core/audit/log.js';
-import { generateAuditKeys, loadAuditKeys } from '../../../src/core/audit/keys.js';
+import { auditKeysForNewVault, generateAuditKeys, loadAuditKeys, publishAuditPublicKeys } from '../../../src/core/audit/keys.js';
+import { writeLegacyKeys } from './helpers.js';
 import { verifyAuditLog } from '../../../src/core/audit/verify.js';
 import { openDetails, detailsAad } from '../../../src/core/audit/details.js';
 import { buildEntry, parseEntryLine, serializeEntry } from '../../../src/core/audit/entry.js';
@@ -79,13 +80,22 @@ describe('appending', () => {
     expect(r).toMatchObject({ ok: true, size: 11, checkpointsChecked: 2 });
   });
 
-  it('the sink records through home keys made on first use (0600)', async () => {
+  it('the sink records nothing before the home has a log, then appends with the public keys alone', async () => {
     const dir = home();
     const sink = openAuditSink(dir);
-    await sink.record({ action: 'auth.login', outcome: 'failure', actor: { type: 'user', id: 'alice' }, target: 'alice', details: { why: 'bad password' } });
-    const keys = await loadAuditKeys(dir, { create: false });
-    expect(statSync(join(dir, 'audit-keys.json')).mode & 0o777).toBe(0o600);
-    expect((await verifyAuditLog(dir, { keys })).size).toBe(1);
+    const ev = { action: 'auth.login', outcome: 'failure' as const, actor: { type: 'user' as const, id: 'alice' }, target: 'alice', details: { why: 'bad password' } };
+    await sink.record(ev);
+    expect(existsSync(join(dir, 'audit', 'segments'))).toBe(false);
+    await expect(openAuditSink(dir, { whenNoLog: 'error' }).record(ev)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const keys = generateAuditKeys();
+    await publishAuditPublicKeys(dir, keys);
+    expect(statSync(join(dir, 'audit', 'public-keys.json')).mode & 0o777).toBe(0o600);
+    await openAuditSink(dir, { checkpointEvery: 1 }).record(ev);
+    const pub = await loadAuditKeys(dir);
+    expect(pub.signingKey).toBeUndefined();
+    expect(pub.detailsPrivateKey).toBeUndefined();
+    // Public keys only: the entry is recorded, no checkpoint is signed.
+    expect(await verifyAuditLog(dir, { keys: pub })).toMatchObject({ ok: true, size: 1, checkpointsChecked: 0 });
   });
 
   it('rotates by age, and names segments by their first sequence number', async () => {
@@ -115,13 +125,12 @@ describe('appending', () => {
     expect(r.firstBad).toMatchObject({ kind: 'segment', seq: Number(files[1]!.slice(0, 12)) });
   });
 
-  it('refuses private keys that do not match the public ones', async () => {
+  it('refuses legacy private keys that do not match the public ones', async () => {
     const dir = home();
-    await loadAuditKeys(dir);
-    const other = home();
-    await loadAuditKeys(other);
-    cpSync(join(other, 'audit-keys.json'), join(dir, 'audit-keys.json'));
-    await expect(loadAuditKeys(dir)).rejects.toThrow(/do not match/);
+    await publishAuditPublicKeys(dir, generateAuditKeys());
+    const other = generateAuditKeys();
+    await writeLegacyKeys(dir, other);
+    await expect(auditKeysForNewVault(dir)).rejects.toThrow(/do not match/);
   });
 
   it('never signs a checkpoint over a history rewritten before the last signed one', async () => {

@@ -51,7 +51,8 @@ describe('vault flow', () => {
     // The root key, session secret and machine token appear in no file in clear (any common encoding).
     const { readdirSync, readFileSync, statSync } = await import('node:fs');
     const walk = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? walk(join(dir, n)) : [join(dir, n)]));
-    const needles = [again.rootKey.toString('base64'), again.rootKey.toString('hex'), again.rootKey.toString('base64url'), token.split('_').pop()!];
+    const needles = [again.rootKey.toString('base64'), again.rootKey.toString('hex'), again.rootKey.toString('base64url'), // The secret is the last 43 characters (base64url may itself contain '_', so no split).
+      token.slice(-43)];
     for (const file of walk(home)) {
       if (file.endsWith('session.token')) continue;
       const text = readFileSync(file, 'latin1');
