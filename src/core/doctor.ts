@@ -5,7 +5,7 @@ import { readFileIfExists } from './home/atomic.js';
 import { parseDocument } from './home/document.js';
 import { readLockInfo } from './home/lock.js';
 import { formatMode, inspectDir, isPosix, type HomeLocation } from './home/paths.js';
-import { knownStateFiles } from './home/state-files.js';
+import { knownStateFiles } from './state-files.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -93,21 +93,36 @@ async function checkFileModes(homeDir: string, files: string[]): Promise<DoctorC
 
 async function checkStateFiles(homeDir: string): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
-  for (const { file, kind } of knownStateFiles) {
-    const path = join(homeDir, file);
-    const bytes = await readFileIfExists(path);
-    if (bytes === undefined) continue;
-    try {
-      const loaded = parseDocument(kind, path, bytes);
-      const migrated = loaded.storedVersion < kind.version ? ` (will be migrated from v${loaded.storedVersion} on next write)` : '';
-      checks.push({ id: `state:${file}`, status: 'ok', message: `${file}: ${kind.format} v${kind.version}${migrated}` });
-    } catch (error) {
-      if (!isCircleError(error)) throw error;
-      checks.push({ id: `state:${file}`, status: 'fail', message: error.message, hint: error.hint ?? 'Restore the file from a backup.' });
+  for (const { path, kind } of knownStateFiles) {
+    for (const file of await expandStatePath(homeDir, path)) {
+      const bytes = await readFileIfExists(join(homeDir, file));
+      if (bytes === undefined) continue;
+      try {
+        const loaded = parseDocument(kind, join(homeDir, file), bytes);
+        const migrated = loaded.storedVersion < kind.version ? ` (will be migrated from v${loaded.storedVersion} on next write)` : '';
+        checks.push({ id: `state:${file}`, status: 'ok', message: `${file}: ${kind.format} v${kind.version}${migrated}` });
+      } catch (error) {
+        if (!isCircleError(error)) throw error;
+        checks.push({ id: `state:${file}`, status: 'fail', message: error.message, hint: error.hint ?? 'Restore the file from a backup.' });
+      }
     }
   }
   if (checks.length === 0) checks.push({ id: 'state', status: 'ok', message: 'No state files yet' });
   return checks;
+}
+
+/** `sessions/*.json` → the matching files that exist, relative to the home. */
+async function expandStatePath(homeDir: string, path: string): Promise<string[]> {
+  const star = path.lastIndexOf('*');
+  if (star < 0) return [path];
+  const dir = path.slice(0, path.lastIndexOf('/', star) + 1);
+  const [before, after] = path.slice(dir.length).split('*') as [string, string];
+  try {
+    const names = await readdir(join(homeDir, dir));
+    return names.filter((n) => n.startsWith(before) && n.endsWith(after)).sort().map((n) => `${dir}${n}`);
+  } catch {
+    return [];
+  }
 }
 
 async function checkLocks(homeDir: string, files: string[]): Promise<DoctorCheck[]> {

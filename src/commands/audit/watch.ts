@@ -56,8 +56,15 @@ export default class AuditWatch extends BaseCommand<typeof AuditWatch> {
     const stop = () => controller.abort();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    this.note('Watching the audit log; Ctrl-C to stop.');
-    await followAuditLog(home, { rules: watchRules, keys, onAlert: print, signal: controller.signal, pollMs: flags['poll-interval'] });
+    await followAuditLog(home, {
+      rules: watchRules,
+      keys,
+      onAlert: print,
+      signal: controller.signal,
+      pollMs: flags['poll-interval'],
+      // Said only once the existing log is read, so "Watching" means new entries will be seen.
+      onReady: () => this.note('Watching the audit log; Ctrl-C to stop.'),
+    });
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     return { alerts, count: alerts.length };

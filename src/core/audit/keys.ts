@@ -45,7 +45,7 @@ interface PublicKeysDoc {
   verifierKey: string;
 }
 
-const publicKeysKind: DocumentKind<PublicKeysDoc> = {
+export const publicKeysKind: DocumentKind<PublicKeysDoc> = {
   format: 'circle-audit-public-keys',
   version: 1,
   schema: z.object({ origin: z.string().refine(isValidKeyName), detailsPublicKey: b64url32, verifierKey: z.string() }),

@@ -110,6 +110,8 @@ export interface WatchOptions {
   /** Polling interval (fs.watch is used too, but is not reliable everywhere). Default 1000 ms. */
   pollMs?: number;
   now?: () => Date;
+  /** Called once the existing log has been read: entries appended after this raise alerts. */
+  onReady?: () => void;
 }
 
 /** `watch --once`: all rules over the whole existing log, plus a full verification. */
@@ -181,6 +183,7 @@ export async function followAuditLog(homeDir: string, options: WatchOptions): Pr
 
   await readNew();
   priming = false;
+  options.onReady?.();
   if (options.signal?.aborted) return;
   await new Promise<void>((resolve) => {
     let running = false;

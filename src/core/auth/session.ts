@@ -32,7 +32,7 @@ const SESSION_TOKEN = /^circle_s_([a-f0-9]{32})_([A-Za-z0-9_-]{43})$/;
 export const sessionTokenSchema = z.string().trim().regex(SESSION_TOKEN, 'not a circle session token');
 
 const sessionFileSchema = z.object({ id: z.string().regex(/^[a-f0-9]{32}$/), createdAt: z.string(), sealed: sealedBlobSchema });
-const sessionDocument: DocumentKind<z.infer<typeof sessionFileSchema>> = { format: 'circle-session', version: 1, schema: sessionFileSchema };
+export const sessionDocument: DocumentKind<z.infer<typeof sessionFileSchema>> = { format: 'circle-session', version: 1, schema: sessionFileSchema };
 
 const payloadSchema = z.object({
   user: z.string(),
