@@ -22,6 +22,10 @@ describe('circle (built binary)', () => {
     const result = await runCli(['--version']);
     const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
     expect(result.stdout).toContain(`circle-core/${pkg.version}`);
+    // bin/run.js answers --version without oclif; it must say exactly what oclif would.
+    const { spawnSync } = await import('node:child_process');
+    const viaOclif = spawnSync(process.execPath, [join(import.meta.dirname, '../../bin/dev.js'), '--version'], { encoding: 'utf8' });
+    expect(result.stdout).toBe(viaOclif.stdout);
   });
 
   it('creates the home 0700 with 0600 files, and --json output parses', async () => {
