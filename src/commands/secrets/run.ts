@@ -8,15 +8,18 @@ export interface SecretsRunResult {
   command: string;
   exitCode: number;
   injected: string[];
+  /** Environment variables whose `secret://` reference was replaced (names and references only). */
+  references: { variable: string; reference: string }[];
 }
 
 export default class SecretsRun extends BaseCommand<typeof SecretsRun> {
   static override summary = 'Run a command with the secrets in its environment.';
   static override description =
-    'The command is started directly (no shell) with your environment plus the secrets; they are never written to disk or put in argv. SIGINT, SIGTERM and SIGHUP are forwarded, and circle exits with the command\'s exit code (128 + signal number when a signal ended it). In CI, set CIRCLE_KEY_<ENV> and nothing else.';
+    'The command is started directly (no shell) with your environment plus the secrets; they are never written to disk or put in argv. SIGINT, SIGTERM and SIGHUP are forwarded, and circle exits with the command\'s exit code (128 + signal number when a signal ended it). In CI, set CIRCLE_KEY_<ENV> (or CIRCLE_TOKEN) and nothing else. A variable already set to secret://NAME or secret://ENV/NAME (e.g. by the CI config) is replaced by that secret in the command\'s environment; an unknown name fails with exit 4.';
   static override examples = [
     '<%= config.bin %> secrets run -- npm start',
     '<%= config.bin %> secrets run --env production --only DATABASE_URL -- node migrate.js',
+    'DB_PASSWORD=secret://production/DATABASE_PASSWORD <%= config.bin %> secrets run --only API_KEY -- node app.js',
   ];
   static override strict = false;
   static override flags = {
@@ -31,21 +34,27 @@ export default class SecretsRun extends BaseCommand<typeof SecretsRun> {
     const [command, ...args] = argv as string[];
     if (!command) throw new CircleError('USAGE', 'No command to run', { hint: 'Put it after --, e.g. circle secrets run -- npm start' });
     const { lazyAuditSink, unlockVault } = await import('../../cli/unlock.js');
-    const { openSecretsBackend, runWithSecrets, parseSecretName } = await import('../../core/secrets/index.js');
+    const { openSecretsBackend, runWithSecrets, parseSecretName, hasSecretReferences, resolveEnvironmentReferences, backendSecretReader } = await import('../../core/secrets/index.js');
     const only = flags.only?.split(',').map((n) => parseSecretName(n.trim()));
     const home = (await this.home()).dir;
     const cfg = await this.settings({ environment: flags.env });
-    const backend = await openSecretsBackend({
-      projectRoot: cfg.projectRoot,
-      env: cfg.environment,
-      personal: flags.personal,
-      identityFiles: flags.identity,
-      audit: lazyAuditSink(home),
-      unlock: () => unlockVault(home),
-    });
+    const audit = lazyAuditSink(home);
+    // One unlock for the injected secrets and any references to other environments.
+    let vault: ReturnType<typeof unlockVault> | undefined;
+    const unlock = () => (vault ??= unlockVault(home));
+    const open = (env: string) => openSecretsBackend({ projectRoot: cfg.projectRoot, env, personal: flags.personal, identityFiles: flags.identity, audit, unlock });
+    const backend = await open(cfg.environment);
     const secrets = await backend.readAll(only ? { only } : {});
-    const exitCode = await runWithSecrets(command, args, { secrets });
+    let baseEnv: NodeJS.ProcessEnv = process.env;
+    let references: SecretsRunResult['references'] = [];
+    if (hasSecretReferences(process.env)) {
+      const read = backendSecretReader((env) => (env === backend.env ? Promise.resolve(backend) : open(env)));
+      const resolved = await resolveEnvironmentReferences(process.env, { defaultEnv: backend.env, read });
+      baseEnv = resolved.env;
+      references = resolved.resolved.map((r) => ({ variable: r.path, reference: r.reference }));
+    }
+    const exitCode = await runWithSecrets(command, args, { secrets, baseEnv });
     this.exitCode = exitCode;
-    return { env: backend.env, command, exitCode, injected: Object.keys(secrets) };
+    return { env: backend.env, command, exitCode, injected: Object.keys(secrets), references };
   }
 }

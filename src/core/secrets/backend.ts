@@ -69,6 +69,8 @@ export async function openProjectScope(request: Omit<BackendRequest, 'personal'>
     const { privateKey } = await userIdentity(ctx);
     scope.identities.push(new X25519Identity(privateKey));
     scope.actor = ctx.auditActor;
+    const vault = ctx;
+    scope.authorizeWrite = () => vault.require('secrets.write', `secrets:project/${scope.env}`);
     createAs = ctx.actor.id;
   }
   return { scope, createAs };

@@ -20,3 +20,17 @@ export {
   personalSecretsPath,
   personalSecretsRecordStore,
 } from './personal-store.js';
+export {
+  SECRET_REFERENCE_PREFIX,
+  parseSecretReference,
+  formatSecretReference,
+  resolveSecretReferences,
+  resolveEnvironmentReferences,
+  hasSecretReferences,
+  backendSecretReader,
+  type SecretReference,
+  type ResolvedReference,
+  type SecretReader,
+  type ResolveReferencesOptions,
+} from './references.js';
+export { machineTokenRecipient, type MachineTokenRecipient } from './token-recipient.js';

@@ -33,6 +33,13 @@ export interface ProjectScope {
   /** Who acts, for the audit log; defaults to the recipient label whose key opened the file. */
   actor?: AuditActor;
   now?: () => Date;
+  /**
+   * Checked before any change. Set when the key came from the vault (a user's or
+   * a machine token's identity), so the vault role applies: a `ci` token that is
+   * a recipient may read but not write. (A raw key file can always write: the
+   * file key is all the format needs.)
+   */
+  authorizeWrite?: () => Promise<void>;
 }
 
 export function projectSecretsDir(projectRoot: string): string {
@@ -225,6 +232,7 @@ export async function listProjectRecipients(scope: ProjectScope): Promise<Recipi
  * file whole (atomic rename), so an acknowledged write is never lost.
  */
 async function mutate<T>(scope: ProjectScope, change: (u: Unlocked) => { file?: ProjectSecretsFile; result: T }, create?: { label: string }): Promise<{ result: T; label: string }> {
+  await scope.authorizeWrite?.();
   const path = projectSecretsPath(scope.projectRoot, scope.env);
   await mkdir(projectSecretsDir(scope.projectRoot), { recursive: true });
   return withLock(path, async () => {
