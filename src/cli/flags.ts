@@ -9,3 +9,14 @@ export const envFlag = Flags.string({
 export const projectFlag = Flags.boolean({
   description: "Write to the project's .circle/circle.yaml instead of your user config.",
 });
+
+/** `secrets` commands: which store to use when inside a project. */
+export const personalFlag = Flags.boolean({ description: 'Use your personal vault in the home even inside a project.' });
+
+/** `secrets` commands: age identity files that open a project environment file. */
+export const identityFlag = Flags.string({
+  char: 'i',
+  multiple: true,
+  multipleNonGreedy: true,
+  description: 'Age identity file (AGE-SECRET-KEY-1…) that is a recipient.',
+});

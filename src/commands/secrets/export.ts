@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { envFlag } from '../../cli/flags.js';
+import { envFlag, identityFlag, personalFlag } from '../../cli/flags.js';
 import { CircleError } from '../../core/errors.js';
 
 export interface SecretsExportResult {
@@ -19,12 +19,12 @@ export default class SecretsExport extends BaseCommand<typeof SecretsExport> {
   static override examples = ['<%= config.bin %> secrets export --format dotenv -o .env.local', 'eval "$(<%= config.bin %> secrets export --format shell --reveal)"', '<%= config.bin %> secrets export --format json --reveal --only A,B'];
   static override flags = {
     env: envFlag,
-    personal: Flags.boolean({ description: 'Use your personal vault in the home even inside a project.' }),
+    personal: personalFlag,
     format: Flags.string({ description: 'Output format.', options: ['dotenv', 'json', 'shell'], default: 'dotenv' }),
     output: Flags.string({ char: 'o', description: 'Write to this file (mode 0600) instead of stdout.' }),
     reveal: Flags.boolean({ description: 'Allow printing the values to stdout.' }),
     only: Flags.string({ description: 'Export only these names (comma-separated).' }),
-    identity: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, description: 'Age identity file (AGE-SECRET-KEY-1…) that is a recipient.' }),
+    identity: identityFlag,
   };
 
   async run(): Promise<SecretsExportResult> {
@@ -32,20 +32,13 @@ export default class SecretsExport extends BaseCommand<typeof SecretsExport> {
     if (!flags.output && !flags.reveal) {
       throw new CircleError('USAGE', 'Refusing to print secret values without --reveal', { hint: 'Pass -o FILE, or --reveal to print them.' });
     }
-    const { lazyAuditSink, unlockVault } = await import('../../cli/unlock.js');
+    const { openCommandBackend } = await import('../../cli/secrets-backend.js');
     const { writeFileAtomic } = await import('../../core/home/atomic.js');
-    const { openSecretsBackend, formatSecrets, parseSecretName } = await import('../../core/secrets/index.js');
+    const { formatSecrets, parseSecretName } = await import('../../core/secrets/index.js');
     const only = flags.only?.split(',').map((n) => parseSecretName(n.trim()));
     const home = (await this.home()).dir;
     const cfg = await this.settings({ environment: flags.env });
-    const backend = await openSecretsBackend({
-      projectRoot: cfg.projectRoot,
-      env: cfg.environment,
-      personal: flags.personal,
-      identityFiles: flags.identity,
-      audit: lazyAuditSink(home),
-      unlock: () => unlockVault(home),
-    });
+    const backend = await openCommandBackend(home, cfg, flags);
     const values = await backend.readAll(only ? { only } : {});
     const format = flags.format as 'dotenv' | 'json' | 'shell';
     const text = formatSecrets(values, format);

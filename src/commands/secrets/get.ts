@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { envFlag } from '../../cli/flags.js';
+import { envFlag, identityFlag, personalFlag } from '../../cli/flags.js';
 import type { SecretValue } from '../../core/secrets/project-store.js';
 
 export type SecretsGetResult = SecretValue;
@@ -12,25 +12,17 @@ export default class SecretsGet extends BaseCommand<typeof SecretsGet> {
   static override args = { name: Args.string({ description: 'Secret name.', required: true, ignoreStdin: true }) };
   static override flags = {
     env: envFlag,
-    personal: Flags.boolean({ description: 'Use your personal vault in the home even inside a project.' }),
+    personal: personalFlag,
     version: Flags.integer({ description: 'An older version from history.', min: 1 }),
-    identity: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, description: 'Age identity file (AGE-SECRET-KEY-1…) that is a recipient.' }),
+    identity: identityFlag,
   };
 
   async run(): Promise<SecretsGetResult> {
     const { args, flags } = await this.parse(SecretsGet);
-    const { lazyAuditSink, unlockVault } = await import('../../cli/unlock.js');
-    const { openSecretsBackend } = await import('../../core/secrets/index.js');
+    const { openCommandBackend } = await import('../../cli/secrets-backend.js');
     const home = (await this.home()).dir;
     const cfg = await this.settings({ environment: flags.env });
-    const backend = await openSecretsBackend({
-      projectRoot: cfg.projectRoot,
-      env: cfg.environment,
-      personal: flags.personal,
-      identityFiles: flags.identity,
-      audit: lazyAuditSink(home),
-      unlock: () => unlockVault(home),
-    });
+    const backend = await openCommandBackend(home, cfg, flags);
     const result = await backend.get(args.name, flags.version === undefined ? {} : { version: flags.version });
     if (!this.jsonEnabled()) process.stdout.write(`${result.value}\n`);
     return result;

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { envFlag } from '../../cli/flags.js';
+import { envFlag, identityFlag, personalFlag } from '../../cli/flags.js';
 import { CircleError } from '../../core/errors.js';
 
 export interface SecretsImportResult {
@@ -17,11 +17,11 @@ export default class SecretsImport extends BaseCommand<typeof SecretsImport> {
   static override examples = ['<%= config.bin %> secrets import --from-dotenv .env', '<%= config.bin %> secrets import --from-dotenv .env.production --env production --delete-source', '<%= config.bin %> secrets import --from-json secrets.json'];
   static override flags = {
     env: envFlag,
-    personal: Flags.boolean({ description: 'Use your personal vault in the home even inside a project.' }),
+    personal: personalFlag,
     'from-dotenv': Flags.string({ description: 'A dotenv file.', exactlyOne: ['from-dotenv', 'from-json'] }),
     'from-json': Flags.string({ description: 'A JSON object of string values.', exactlyOne: ['from-dotenv', 'from-json'] }),
     'delete-source': Flags.boolean({ description: 'Delete the plaintext file after a successful import.' }),
-    identity: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, description: 'Age identity file (AGE-SECRET-KEY-1…) that is a recipient.' }),
+    identity: identityFlag,
     label: Flags.string({ description: 'Your recipient label when this creates the environment file (default: your user name).' }),
   };
 
@@ -30,8 +30,8 @@ export default class SecretsImport extends BaseCommand<typeof SecretsImport> {
     const { readFile, unlink } = await import('node:fs/promises');
     const { userInfo } = await import('node:os');
     const { z } = await import('zod');
-    const { lazyAuditSink, unlockVault } = await import('../../cli/unlock.js');
-    const { openSecretsBackend, parseDotenv } = await import('../../core/secrets/index.js');
+    const { openCommandBackend } = await import('../../cli/secrets-backend.js');
+    const { parseDotenv } = await import('../../core/secrets/index.js');
     const source = (flags['from-dotenv'] ?? flags['from-json'])!;
     const text = await readFile(source, 'utf8');
     let values: Record<string, string>;
@@ -50,15 +50,7 @@ export default class SecretsImport extends BaseCommand<typeof SecretsImport> {
     if (Object.keys(values).length === 0) throw new CircleError('USAGE', `${source} holds no variables`);
     const home = (await this.home()).dir;
     const cfg = await this.settings({ environment: flags.env });
-    const backend = await openSecretsBackend({
-      projectRoot: cfg.projectRoot,
-      env: cfg.environment,
-      personal: flags.personal,
-      identityFiles: flags.identity,
-      audit: lazyAuditSink(home),
-      createAs: flags.label ?? userInfo().username,
-      unlock: () => unlockVault(home),
-    });
+    const backend = await openCommandBackend(home, cfg, flags, { createAs: flags.label ?? userInfo().username });
     const results = await backend.setMany(values);
     this.note(`Imported ${results.length} secrets into ${backend.env}`);
     let deleteSource = flags['delete-source'];

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { envFlag } from '../../cli/flags.js';
+import { envFlag, identityFlag, personalFlag } from '../../cli/flags.js';
 import type { SecretListing } from '../../core/secrets/project-store.js';
 
 export interface SecretsListResult {
@@ -14,25 +14,17 @@ export default class SecretsList extends BaseCommand<typeof SecretsList> {
   static override examples = ['<%= config.bin %> secrets list', '<%= config.bin %> secrets list --env production --json'];
   static override flags = {
     env: envFlag,
-    personal: Flags.boolean({ description: 'Use your personal vault in the home even inside a project.' }),
+    personal: personalFlag,
     reveal: Flags.boolean({ description: 'Show the values too.' }),
-    identity: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, description: 'Age identity file (AGE-SECRET-KEY-1…) that is a recipient.' }),
+    identity: identityFlag,
   };
 
   async run(): Promise<SecretsListResult> {
     const { flags } = await this.parse(SecretsList);
-    const { lazyAuditSink, unlockVault } = await import('../../cli/unlock.js');
-    const { openSecretsBackend } = await import('../../core/secrets/index.js');
+    const { openCommandBackend } = await import('../../cli/secrets-backend.js');
     const home = (await this.home()).dir;
     const cfg = await this.settings({ environment: flags.env });
-    const backend = await openSecretsBackend({
-      projectRoot: cfg.projectRoot,
-      env: cfg.environment,
-      personal: flags.personal,
-      identityFiles: flags.identity,
-      audit: lazyAuditSink(home),
-      unlock: () => unlockVault(home),
-    });
+    const backend = await openCommandBackend(home, cfg, flags);
     const listing = await backend.list();
     const values = flags.reveal ? await backend.readAll() : undefined;
     const secrets: SecretsListResult['secrets'] = listing.map((s) => (values ? { ...s, value: values[s.name]! } : s));

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { envFlag } from '../../cli/flags.js';
+import { envFlag, identityFlag, personalFlag } from '../../cli/flags.js';
 import type { SecretWriteResult } from '../../core/secrets/project-store.js';
 
 export type SecretsRollbackResult = SecretWriteResult & { restoredFrom: number };
@@ -11,25 +11,17 @@ export default class SecretsRollback extends BaseCommand<typeof SecretsRollback>
   static override args = { name: Args.string({ description: 'Secret name.', required: true, ignoreStdin: true }) };
   static override flags = {
     env: envFlag,
-    personal: Flags.boolean({ description: 'Use your personal vault in the home even inside a project.' }),
+    personal: personalFlag,
     to: Flags.integer({ description: 'Version to restore.', required: true, min: 1 }),
-    identity: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, description: 'Age identity file (AGE-SECRET-KEY-1…) that is a recipient.' }),
+    identity: identityFlag,
   };
 
   async run(): Promise<SecretsRollbackResult> {
     const { args, flags } = await this.parse(SecretsRollback);
-    const { lazyAuditSink, unlockVault } = await import('../../cli/unlock.js');
-    const { openSecretsBackend } = await import('../../core/secrets/index.js');
+    const { openCommandBackend } = await import('../../cli/secrets-backend.js');
     const home = (await this.home()).dir;
     const cfg = await this.settings({ environment: flags.env });
-    const backend = await openSecretsBackend({
-      projectRoot: cfg.projectRoot,
-      env: cfg.environment,
-      personal: flags.personal,
-      identityFiles: flags.identity,
-      audit: lazyAuditSink(home),
-      unlock: () => unlockVault(home),
-    });
+    const backend = await openCommandBackend(home, cfg, flags);
     const result = await backend.rollback(args.name, flags.to);
     this.note(`${args.name} is now version ${result.version} (the value of version ${flags.to})`);
     return { ...result, restoredFrom: flags.to };

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { envFlag } from '../../cli/flags.js';
+import { envFlag, identityFlag, personalFlag } from '../../cli/flags.js';
 import { CircleError } from '../../core/errors.js';
 import type { SecretWriteResult } from '../../core/secrets/project-store.js';
 
@@ -13,31 +13,24 @@ export default class SecretsRotate extends BaseCommand<typeof SecretsRotate> {
   static override args = { name: Args.string({ description: 'Secret name.', required: true, ignoreStdin: true }) };
   static override flags = {
     env: envFlag,
-    personal: Flags.boolean({ description: 'Use your personal vault in the home even inside a project.' }),
+    personal: personalFlag,
     generate: Flags.boolean({ description: 'Generate a random value (required: the only rotation so far).', required: true }),
     length: Flags.integer({ description: 'Length of the new value.', min: 8, max: 4096 }),
     alphabet: Flags.string({ description: 'Characters to draw from.', options: ['alphanumeric', 'hex', 'base64url', 'printable'] }),
-    identity: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, description: 'Age identity file (AGE-SECRET-KEY-1…) that is a recipient.' }),
+    identity: identityFlag,
   };
 
   async run(): Promise<SecretsRotateResult> {
     const { args, flags } = await this.parse(SecretsRotate);
     if (!flags.generate) throw new CircleError('USAGE', 'Pass --generate');
-    const { lazyAuditSink, unlockVault } = await import('../../cli/unlock.js');
-    const { openSecretsBackend, generateSecretValue } = await import('../../core/secrets/index.js');
+    const { openCommandBackend } = await import('../../cli/secrets-backend.js');
+    const { generateSecretValue } = await import('../../core/secrets/index.js');
     const home = (await this.home()).dir;
     const cfg = await this.settings({
       environment: flags.env,
       flags: { 'secrets.generate.length': flags.length, 'secrets.generate.alphabet': flags.alphabet as 'alphanumeric' | undefined },
     });
-    const backend = await openSecretsBackend({
-      projectRoot: cfg.projectRoot,
-      env: cfg.environment,
-      personal: flags.personal,
-      identityFiles: flags.identity,
-      audit: lazyAuditSink(home),
-      unlock: () => unlockVault(home),
-    });
+    const backend = await openCommandBackend(home, cfg, flags);
     // Rotation replaces an existing secret: a typo must not create a new one silently.
     await backend.get(args.name);
     const length = cfg.values['secrets.generate.length'];

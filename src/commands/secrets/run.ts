@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { envFlag } from '../../cli/flags.js';
+import { envFlag, identityFlag, personalFlag } from '../../cli/flags.js';
 import { CircleError } from '../../core/errors.js';
 
 export interface SecretsRunResult {
@@ -24,25 +24,22 @@ export default class SecretsRun extends BaseCommand<typeof SecretsRun> {
   static override strict = false;
   static override flags = {
     env: envFlag,
-    personal: Flags.boolean({ description: 'Use your personal vault in the home even inside a project.' }),
+    personal: personalFlag,
     only: Flags.string({ description: 'Inject only these names (comma-separated).' }),
-    identity: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, description: 'Age identity file (AGE-SECRET-KEY-1…) that is a recipient.' }),
+    identity: identityFlag,
   };
 
   async run(): Promise<SecretsRunResult> {
     const { argv, flags } = await this.parse(SecretsRun);
     const [command, ...args] = argv as string[];
     if (!command) throw new CircleError('USAGE', 'No command to run', { hint: 'Put it after --, e.g. circle secrets run -- npm start' });
-    const { lazyAuditSink, unlockVault } = await import('../../cli/unlock.js');
-    const { openSecretsBackend, runWithSecrets, parseSecretName, hasSecretReferences, resolveEnvironmentReferences, backendSecretReader } = await import('../../core/secrets/index.js');
+    const { openCommandBackend } = await import('../../cli/secrets-backend.js');
+    const { runWithSecrets, parseSecretName, hasSecretReferences, resolveEnvironmentReferences, backendSecretReader } = await import('../../core/secrets/index.js');
     const only = flags.only?.split(',').map((n) => parseSecretName(n.trim()));
     const home = (await this.home()).dir;
     const cfg = await this.settings({ environment: flags.env });
-    const audit = lazyAuditSink(home);
     // One unlock for the injected secrets and any references to other environments.
-    let vault: ReturnType<typeof unlockVault> | undefined;
-    const unlock = () => (vault ??= unlockVault(home));
-    const open = (env: string) => openSecretsBackend({ projectRoot: cfg.projectRoot, env, personal: flags.personal, identityFiles: flags.identity, audit, unlock });
+    const open = (env: string) => openCommandBackend(home, cfg, flags, { env });
     const backend = await open(cfg.environment);
     const secrets = await backend.readAll(only ? { only } : {});
     let baseEnv: NodeJS.ProcessEnv = process.env;

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import { envFlag } from '../../cli/flags.js';
+import { envFlag, identityFlag, personalFlag } from '../../cli/flags.js';
 import { CircleError } from '../../core/errors.js';
 import type { SecretWriteResult } from '../../core/secrets/project-store.js';
 
@@ -18,9 +18,9 @@ export default class SecretsSet extends BaseCommand<typeof SecretsSet> {
   static override args = { name: Args.string({ description: 'Secret name, or NAME=VALUE (visible in argv: avoid).', required: true, ignoreStdin: true }) };
   static override flags = {
     env: envFlag,
-    personal: Flags.boolean({ description: 'Use your personal vault in the home even inside a project.' }),
+    personal: personalFlag,
     'from-file': Flags.string({ description: 'Read the value from this file (exact bytes, UTF-8).' }),
-    identity: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, description: 'Age identity file (AGE-SECRET-KEY-1…) that is a recipient.' }),
+    identity: identityFlag,
     label: Flags.string({ description: 'Your recipient label when this creates the environment file (default: your user name).' }),
   };
 
@@ -28,8 +28,7 @@ export default class SecretsSet extends BaseCommand<typeof SecretsSet> {
     const { args, flags } = await this.parse(SecretsSet);
     const { readFile } = await import('node:fs/promises');
     const { userInfo } = await import('node:os');
-    const { lazyAuditSink, unlockVault } = await import('../../cli/unlock.js');
-    const { openSecretsBackend } = await import('../../core/secrets/index.js');
+    const { openCommandBackend } = await import('../../cli/secrets-backend.js');
     let name = args.name;
     let value: string | undefined;
     const eq = name.indexOf('=');
@@ -54,15 +53,7 @@ export default class SecretsSet extends BaseCommand<typeof SecretsSet> {
     }
     const home = (await this.home()).dir;
     const cfg = await this.settings({ environment: flags.env });
-    const backend = await openSecretsBackend({
-      projectRoot: cfg.projectRoot,
-      env: cfg.environment,
-      personal: flags.personal,
-      identityFiles: flags.identity,
-      audit: lazyAuditSink(home),
-      createAs: flags.label ?? userInfo().username,
-      unlock: () => unlockVault(home),
-    });
+    const backend = await openCommandBackend(home, cfg, flags, { createAs: flags.label ?? userInfo().username });
     const result = await backend.set(name, value);
     this.note(`Set ${name} in ${result.env} (version ${result.version})`);
     return result;
