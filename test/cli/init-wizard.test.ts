@@ -20,7 +20,7 @@ function runWizard(home: string) {
     ['manually: (?P<secret>[A-Z2-7]+)', ''],
     ['Code from the app', '{totp}'],
   ];
-  const env = { ...process.env, CIRCLE_HOME: home, CIRCLE_ARGON2_MEMORY_KIB: '1024', TERM: 'xterm' };
+  const env: NodeJS.ProcessEnv = { ...process.env, CIRCLE_HOME: home, CIRCLE_ARGON2_MEMORY_KIB: '1024', TERM: 'xterm' };
   delete env.CI; // a person at a terminal: prompting is allowed
   return spawnSync('python3', [join(repoRoot, 'test/fixtures/pty/drive.py'), JSON.stringify(steps), '--', process.execPath, cliPath, 'init'], { env, encoding: 'utf8', timeout: 120_000 });
 }
