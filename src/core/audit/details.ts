@@ -51,12 +51,24 @@ export interface PreparedSeal {
  * The slow half of sealing (ephemeral X25519 key, ECDH, HKDF), done before the
  * log lock is taken so the lock is held only for AES-GCM and the write.
  */
+/** The recipient's raw key and key id, derived once per KeyObject (both are public facts about the key). */
+const recipientInfo = new WeakMap<KeyObject, { raw: Buffer; kid: string }>();
+
+function recipientOf(recipient: KeyObject): { raw: Buffer; kid: string } {
+  let info = recipientInfo.get(recipient);
+  if (!info) {
+    const raw = rawX25519PublicKey(recipient);
+    info = { raw, kid: sha256Hex(raw).slice(0, 16) };
+    recipientInfo.set(recipient, info);
+  }
+  return info;
+}
+
 export function prepareSeal(recipient: KeyObject): PreparedSeal {
-  const recipientRaw = rawX25519PublicKey(recipient);
+  const { raw: recipientRaw, kid } = recipientOf(recipient);
   const ephemeral = generateKeyPairSync('x25519');
   const epk = rawX25519PublicKey(ephemeral.publicKey);
   const key = deriveKey(diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipient }), epk, recipientRaw);
-  const kid = detailsKeyId(recipient);
   let used = false;
   return {
     seal(details, aad) {

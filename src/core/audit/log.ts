@@ -1,4 +1,6 @@
-import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { mkdir, open, unlink } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { CircleError } from '../errors.js';
 import { syncDir, writeFileAtomic } from '../home/atomic.js';
@@ -9,7 +11,7 @@ import { GENESIS_PREV, auditEventSchema, buildEntry, readEntryHead, serializeEnt
 import type { AuditKeys } from './keys.js';
 import { auditLayout, segmentName, type AuditLayout } from './layout.js';
 import { MerkleFrontier, leafHash } from './merkle.js';
-import { completeLength, listSegments, readLastLine, readPrunedLeaves, scanLines, type SegmentInfo } from './segments.js';
+import { listSegments, listSegmentsSync, readAtSync, readPrunedLeaves, readPrunedLeavesSync, readTailSync, scanLines, type SegmentInfo } from './segments.js';
 import type { AuditEvent } from './sink.js';
 
 /**
@@ -18,7 +20,15 @@ import type { AuditEvent } from './sink.js';
  * rotate to a new segment when the current one is too big or too old, write one
  * line with O_APPEND and fdatasync, and — when the caller holds the signing key —
  * write a checkpoint every `checkpointEvery` entries.
+ *
+ * Under the lock, the small reads and the write (a readdir, an fstat, a 4 KiB
+ * tail read, one line into the page cache) are synchronous: each is a few
+ * microseconds as a syscall but ~0.1 ms as an async call (a thread-pool round
+ * trip), and every waiting writer pays for the time the lock is held. Only the
+ * fdatasync, which waits on the disk, goes through the thread pool.
  */
+
+const fdatasyncAsync = promisify(fdatasync);
 
 export interface RotationPolicy {
   /** Start a new segment once the current one holds this many bytes. Default 64 MiB. */
@@ -65,7 +75,8 @@ interface Tail {
   lastLeaf: string;
   segment?: SegmentInfo;
   segmentBytes: number;
-  handle?: FileHandle;
+  /** The current segment, open O_APPEND|O_RDWR (the caller closes it). */
+  fd?: number;
 }
 
 export async function appendAuditEvent(homeDir: string, event: AuditEvent & { reason?: string }, options: AppendOptions): Promise<AppendedEntry> {
@@ -79,30 +90,30 @@ export async function appendAuditEvent(homeDir: string, event: AuditEvent & { re
   const now = options.now ?? (() => new Date());
   const prepared = checked.data.details === undefined ? undefined : prepareSeal(options.keys.detailsPublicKey);
   return withLock(layout.lockTarget, async () => {
-    const segments = await listSegments(layout);
-    const tail = await findTail(layout, segments);
-    // One handle (O_APPEND|O_RDWR) serves the tail read, the age check and the write.
-    let handle = tail.handle;
+    const tail = findTail(layout, listSegmentsSync(layout));
+    // One descriptor (O_APPEND|O_RDWR) serves the tail read, the age check and the write.
+    let fd = tail.fd;
     try {
       const time = now();
       let target = tail.segment;
       let rotated = false;
-      if (!target || !handle || (await shouldRotate(handle, tail.segmentBytes, time, options.rotation))) {
-        await handle?.close();
-        handle = undefined;
+      if (!target || fd === undefined || shouldRotate(fd, tail.segmentBytes, time, options.rotation)) {
+        if (fd !== undefined) closeSync(fd);
+        fd = undefined;
         target = { name: segmentName(tail.size), path: join(layout.segmentsDir, segmentName(tail.size)), firstSeq: tail.size };
         rotated = tail.segment !== undefined;
       }
       const seq = tail.size;
       const sealed = prepared && checked.data.details ? prepared.seal(checked.data.details, detailsAad(seq)) : undefined;
       const line = serializeEntry(buildEntry(seq, tail.lastLeaf, time, checked.data, sealed));
-      const leaf = leafHash(Buffer.from(line, 'utf8')).toString('hex');
-      const created = handle === undefined;
-      handle ??= await open(target.path, 'a', 0o600);
-      await handle.write(`${line}\n`);
-      await handle.datasync();
-      await handle.close();
-      handle = undefined;
+      const bytes = Buffer.from(`${line}\n`, 'utf8');
+      const leaf = leafHash(bytes.subarray(0, bytes.length - 1)).toString('hex');
+      const created = fd === undefined;
+      fd ??= openSync(target.path, 'a', 0o600);
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+      await fdatasyncAsync(fd);
+      closeSync(fd);
+      fd = undefined;
       if (created) await syncDir(layout.segmentsDir);
 
       // The entry is durable and acknowledged from here on: checkpointing and pruning are
@@ -115,38 +126,37 @@ export async function appendAuditEvent(homeDir: string, event: AuditEvent & { re
       if (rotated && options.retention) await pruneLocked(layout, options.retention, time).catch(() => undefined);
       return { seq, leafHash: leaf, segment: target.name };
     } finally {
-      await handle?.close();
+      if (fd !== undefined) closeSync(fd);
     }
   });
 }
 
 /**
  * The last acknowledged entry; repairs a torn last line in the current segment.
- * Returns the current segment's handle still open (the caller closes it).
+ * Returns the current segment's descriptor still open (the caller closes it).
  */
-async function findTail(layout: AuditLayout, segments: SegmentInfo[]): Promise<Tail> {
+function findTail(layout: AuditLayout, segments: SegmentInfo[]): Tail {
   for (let i = segments.length - 1; i >= 0; i--) {
     const segment = segments[i]!;
     const current = i === segments.length - 1;
-    const handle = await open(segment.path, current ? 'a+' : 'r');
+    const fd = openSync(segment.path, current ? 'a+' : 'r');
     let keep = false;
     try {
-      const size = (await handle.stat()).size;
-      const complete = await completeLength(handle, size);
+      const size = fstatSync(fd).size;
+      const { complete, last } = readTailSync(fd, size);
       if (complete !== size) {
         if (!current) throw corrupt(`segment ${segment.name} ends in a partial entry`);
         // The partial line was never acknowledged (its fdatasync never returned): cut it off.
-        await handle.truncate(complete);
-        await handle.datasync();
+        ftruncateSync(fd, complete);
+        fdatasyncSync(fd);
       }
-      const last = await readLastLine(handle, complete);
       if (!last) {
         // Empty (its only line was torn): the entry it was meant to hold goes here again.
         if (current) {
-          const before = await findTail(layout, segments.slice(0, i));
+          const before = findTail(layout, segments.slice(0, i));
           if (before.size === segment.firstSeq) {
             keep = true;
-            return { ...before, segment, segmentBytes: 0, handle };
+            return { ...before, segment, segmentBytes: 0, fd };
           }
         }
         throw corrupt(`segment ${segment.name} is empty`);
@@ -154,12 +164,12 @@ async function findTail(layout: AuditLayout, segments: SegmentInfo[]): Promise<T
       const head = readEntryHead(last.line);
       if (!head) throw corrupt(`the last entry of segment ${segment.name} is malformed`);
       keep = current;
-      return { size: head.seq + 1, lastLeaf: leafHash(last.line).toString('hex'), segment, segmentBytes: complete, ...(current ? { handle } : {}) };
+      return { size: head.seq + 1, lastLeaf: leafHash(last.line).toString('hex'), segment, segmentBytes: complete, ...(current ? { fd } : {}) };
     } finally {
-      if (!keep) await handle.close();
+      if (!keep) closeSync(fd);
     }
   }
-  const pruned = await readPrunedLeaves(layout);
+  const pruned = readPrunedLeavesSync(layout);
   const lastPruned = pruned[pruned.length - 1];
   return { size: pruned.length, lastLeaf: lastPruned ? lastPruned.toString('hex') : GENESIS_PREV, segmentBytes: 0 };
 }
@@ -174,23 +184,32 @@ function corrupt(why: string): CircleError {
   return new CircleError('STATE_CORRUPT', `The audit log is corrupt: ${why}`, { hint: 'Run `circle audit verify` to find the first bad entry; nothing was appended.' });
 }
 
-async function shouldRotate(handle: FileHandle, bytes: number, now: Date, policy: RotationPolicy = {}): Promise<boolean> {
+function shouldRotate(fd: number, bytes: number, now: Date, policy: RotationPolicy = {}): boolean {
   if (bytes >= (policy.maxBytes ?? DEFAULT_MAX_BYTES)) return true;
   const maxAge = policy.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
-  const first = await readFirstTime(handle);
+  const first = readFirstTimeSync(fd);
   return first !== undefined && now.getTime() - first >= maxAge;
 }
 
-async function readFirstTime(file: string | FileHandle): Promise<number | undefined> {
-  const handle = typeof file === 'string' ? await open(file, 'r') : file;
+function firstTimeIn(buf: Buffer, length: number): number | undefined {
+  const m = /"time":"([^"]+)"/.exec(buf.toString('utf8', 0, length));
+  const t = m ? Date.parse(m[1]!) : Number.NaN;
+  return Number.isFinite(t) ? t : undefined;
+}
+
+function readFirstTimeSync(fd: number): number | undefined {
+  const buf = Buffer.alloc(256);
+  return firstTimeIn(buf, readAtSync(fd, buf, 256, 0));
+}
+
+async function readFirstTime(file: string): Promise<number | undefined> {
+  const handle = await open(file, 'r');
   try {
     const buf = Buffer.alloc(256);
     const { bytesRead } = await handle.read(buf, 0, 256, 0);
-    const m = /"time":"([^"]+)"/.exec(buf.toString('utf8', 0, bytesRead));
-    const t = m ? Date.parse(m[1]!) : Number.NaN;
-    return Number.isFinite(t) ? t : undefined;
+    return firstTimeIn(buf, bytesRead);
   } finally {
-    if (typeof file === 'string') await handle.close();
+    await handle.close();
   }
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync, readSync, readdirSync } from 'node:fs';
 import { open, readdir, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '../errors.js';
@@ -17,6 +18,23 @@ export async function listSegments(layout: AuditLayout): Promise<SegmentInfo[]> 
   let names: string[];
   try {
     names = await readdir(layout.segmentsDir);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return [];
+    throw error;
+  }
+  const segments: SegmentInfo[] = [];
+  for (const name of names) {
+    const firstSeq = parseSegmentName(name);
+    if (firstSeq !== undefined) segments.push({ name, path: join(layout.segmentsDir, name), firstSeq });
+  }
+  return segments.sort((a, b) => a.firstSeq - b.firstSeq);
+}
+
+/** `listSegments` without a thread-pool round trip, for the append path under the log lock. */
+export function listSegmentsSync(layout: AuditLayout): SegmentInfo[] {
+  let names: string[];
+  try {
+    names = readdirSync(layout.segmentsDir);
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return [];
     throw error;
@@ -120,10 +138,69 @@ export async function completeLength(handle: FileHandle, size: number): Promise<
   return tail ? tail.offset : 0;
 }
 
+/** Reads exactly `length` bytes at `position` (fewer only at end of file). */
+export function readAtSync(fd: number, buf: Buffer, length: number, position: number): number {
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, buf, done, length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
+}
+
+/**
+ * The append path's tail read, synchronous: the bytes before `size` (at most the
+ * last 4 KiB at first) give both the torn-line check and the last line in one read.
+ * Returns the offset just after the last newline (0 when none) and the last
+ * complete line before it (undefined when there is none).
+ */
+export function readTailSync(fd: number, size: number): { complete: number; last?: { line: Buffer; offset: number } } {
+  if (size === 0) return { complete: 0 };
+  let chunk = 4096;
+  let complete = -1;
+  for (;;) {
+    const from = Math.max(0, size - chunk);
+    const buf = Buffer.allocUnsafe(size - from);
+    const got = readAtSync(fd, buf, buf.length, from);
+    const view = buf.subarray(0, got);
+    if (complete < 0) {
+      const nl = view.lastIndexOf(10);
+      if (nl >= 0) complete = from + nl + 1;
+      else if (from === 0) return { complete: 0 };
+    }
+    if (complete >= 0) {
+      // The last complete line ends at complete - 1 (its newline); find the newline before it.
+      const endInBuf = complete - 1 - from;
+      if (endInBuf >= 0) {
+        const prev = endInBuf === 0 ? -1 : view.lastIndexOf(10, endInBuf - 1);
+        if (prev >= 0) return { complete, last: { line: view.subarray(prev + 1, endInBuf), offset: from + prev + 1 } };
+        if (from === 0) return { complete, last: { line: view.subarray(0, endInBuf), offset: 0 } };
+      }
+    }
+    if (from === 0) return { complete: Math.max(0, complete) };
+    chunk *= 4;
+  }
+}
+
 /** Leaf hashes of pruned segments, kept so the tree (and proofs) still cover them. */
 export async function readPrunedLeaves(layout: AuditLayout): Promise<Buffer[]> {
   const bytes = await readFileIfExists(layout.prunedLeaves);
   if (!bytes) return [];
+  const leaves: Buffer[] = [];
+  for (let i = 0; i + HASH_SIZE <= bytes.length; i += HASH_SIZE) leaves.push(bytes.subarray(i, i + HASH_SIZE));
+  return leaves;
+}
+
+/** `readPrunedLeaves` for the append path under the log lock (read only when there is no segment). */
+export function readPrunedLeavesSync(layout: AuditLayout): Buffer[] {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(layout.prunedLeaves);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return [];
+    throw error;
+  }
   const leaves: Buffer[] = [];
   for (let i = 0; i + HASH_SIZE <= bytes.length; i += HASH_SIZE) leaves.push(bytes.subarray(i, i + HASH_SIZE));
   return leaves;
