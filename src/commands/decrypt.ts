@@ -27,7 +27,7 @@ export default class Decrypt extends BaseCommand<typeof Decrypt> {
   async run(): Promise<DecryptResult> {
     const { args, flags } = await this.parse(Decrypt);
     const age = await import('../core/age/index.js');
-    const { openInput, streamThrough } = await import('../core/age/file.js');
+    const { processFile, youngGenerationCollector } = await import('../core/age/file.js');
     const { resolvePassphrase } = await import('../core/age/passphrase.js');
     const { readFile } = await import('node:fs/promises');
     if (!flags.output && this.jsonEnabled()) throw new CircleError('USAGE', '--json needs -o FILE: stdout cannot carry both the plaintext and the JSON result');
@@ -46,7 +46,7 @@ export default class Decrypt extends BaseCommand<typeof Decrypt> {
         return new age.ScryptIdentity(pass).unwrap(stanzas);
       },
     });
-    await streamThrough(openInput(args.input), age.createDecryptStream(identities), flags.output);
+    await processFile(args.input, age.createDecryptor(identities), flags.output, { collect: youngGenerationCollector() });
     if (flags.output) this.note(`Decrypted to ${flags.output}`);
     return { output: flags.output ?? '-' };
   }

@@ -31,7 +31,7 @@ export default class Encrypt extends BaseCommand<typeof Encrypt> {
   async run(): Promise<EncryptResult> {
     const { args, flags } = await this.parse(Encrypt);
     const age = await import('../core/age/index.js');
-    const { openInput, streamThrough } = await import('../core/age/file.js');
+    const { processFile, youngGenerationCollector } = await import('../core/age/file.js');
     const { readFile } = await import('node:fs/promises');
     const { resolvePassphrase } = await import('../core/age/passphrase.js');
     const recipients = [...(flags.recipient ?? []).map((r) => age.parseRecipient(r))];
@@ -51,7 +51,7 @@ export default class Encrypt extends BaseCommand<typeof Encrypt> {
     if (!flags.output && process.stdout.isTTY && !flags.armor) {
       throw new CircleError('USAGE', 'Refusing to write binary ciphertext to a terminal', { hint: 'Pass -o FILE, redirect stdout, or use -a.' });
     }
-    await streamThrough(openInput(args.input), await age.createEncryptStream(recipients, { armor: flags.armor }), flags.output);
+    await processFile(args.input, await age.createEncryptor(recipients, { armor: flags.armor }), flags.output, { collect: youngGenerationCollector() });
     if (flags.output) this.note(`Encrypted to ${flags.output}`);
     return { output: flags.output ?? '-', recipients: recipients.length, armor: Boolean(flags.armor), passphrase: Boolean(flags.passphrase) };
   }

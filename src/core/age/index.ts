@@ -11,8 +11,8 @@ import { createDecryptStream, createEncryptStream, type EncryptOptions } from '.
 import type { AgeIdentity, AgeRecipient } from './types.js';
 import { X25519Identity, X25519Recipient } from './x25519.js';
 
-export { createDecryptStream, createEncryptStream, chunkSize } from './stream.js';
-export type { EncryptOptions } from './stream.js';
+export { createDecryptStream, createEncryptStream, createDecryptor, createEncryptor, processorTransform, chunkSize } from './stream.js';
+export type { EncryptOptions, AgeStreamProcessor } from './stream.js';
 export type { AgeIdentity, AgeRecipient } from './types.js';
 export { X25519Identity, X25519Recipient, generateX25519KeyPair, recipientOfIdentity, formatX25519Recipient, formatX25519Identity } from './x25519.js';
 export type { X25519KeyPair } from './x25519.js';

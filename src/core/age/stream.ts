@@ -13,8 +13,8 @@ const tagSize = 16;
 const sealedChunkSize = chunkSize + tagSize;
 const payloadNonceSize = 16;
 
-function chunkNonce(counter: number, last: boolean): Buffer {
-  const nonce = Buffer.alloc(12);
+/** Writes the STREAM nonce into `nonce` (reused: createCipheriv copies the IV). */
+function chunkNonce(nonce: Buffer, counter: number, last: boolean): Buffer {
   // 11-byte big-endian counter; 2^53 chunks is far beyond any file, so the top bytes stay zero.
   nonce.writeUInt32BE(Math.floor(counter / 0x1_0000_0000), 3);
   nonce.writeUInt32BE(counter >>> 0, 7);
@@ -78,61 +78,155 @@ export async function wrapToRecipients(recipients: AgeRecipient[], fileKey: Buff
 }
 
 /**
- * A Transform that turns plaintext into an age file. Memory is bounded by one
- * chunk plus the stream buffers: a chunk is sealed as soon as more input proves
- * it is not the last one.
+ * Splits a byte stream into fixed-size pieces and hands each to `process`,
+ * telling it whether the piece is the last one. A full piece is released only
+ * once more input proves it is not the last. Whole pieces are processed in
+ * place (subarrays of the input, no copy); only a tail shorter than a piece is
+ * copied into one reused buffer, so no reference to an input buffer is kept
+ * across calls and memory stays at one piece whatever the input chunking.
+ * `process` must not keep the buffer it is given (node:crypto copies it).
  */
-export async function createEncryptStream(recipients: AgeRecipient[], options: EncryptOptions = {}): Promise<Transform> {
+class Chunker {
+  private readonly pending: Buffer;
+  private pendingLength = 0;
+  constructor(
+    private readonly size: number,
+    private readonly process: (piece: Buffer, last: boolean) => void,
+  ) {
+    this.pending = Buffer.alloc(size);
+  }
+  update(data: Buffer): void {
+    if (data.length === 0) return;
+    let offset = 0;
+    if (this.pendingLength > 0) {
+      const n = Math.min(this.size - this.pendingLength, data.length);
+      data.copy(this.pending, this.pendingLength, 0, n);
+      this.pendingLength += n;
+      offset = n;
+      // A full pending piece waits until more input shows it is not the last.
+      if (offset === data.length) return;
+      this.process(this.pending, false);
+      this.pendingLength = 0;
+    }
+    while (data.length - offset > this.size) {
+      this.process(data.subarray(offset, offset + this.size), false);
+      offset += this.size;
+    }
+    data.copy(this.pending, 0, offset);
+    this.pendingLength = data.length - offset;
+  }
+  final(): void {
+    const rest = this.pending.subarray(0, this.pendingLength);
+    this.pendingLength = 0;
+    this.process(rest, true);
+  }
+  /** Overwrites the buffered bytes (plaintext on the encrypt side). */
+  wipe(): void {
+    this.pending.fill(0);
+    this.pendingLength = 0;
+  }
+}
+
+/**
+ * The incremental core of a stream direction. `update` processes `data` and is
+ * done with it when it returns (or its promise settles): it never keeps a
+ * reference to `data`, so a caller may reuse that buffer for the next read.
+ * Every buffer passed to `emit` is freshly allocated and never touched again,
+ * so it may be written asynchronously.
+ */
+export interface AgeStreamProcessor {
+  update(data: Buffer, emit: (piece: Buffer) => void): void | Promise<void>;
+  final(emit: (piece: Buffer) => void): void | Promise<void>;
+  /** Wipes buffered bytes; call on failure or after `final`. */
+  dispose(): void;
+}
+
+/** Wraps a processor as a Transform (what `createEncryptStream` / `createDecryptStream` return). */
+export function processorTransform(processor: AgeStreamProcessor, readableHighWaterMark: number): Transform {
+  const settle = (work: () => void | Promise<void>, done: TransformCallback) => {
+    let result: void | Promise<void>;
+    try {
+      result = work();
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    if (result) result.then(() => done(), done);
+    else done();
+  };
+  return new Transform({
+    readableHighWaterMark,
+    writableHighWaterMark: 4 * sealedChunkSize,
+    transform(data: Buffer | string, _enc, done: TransformCallback) {
+      settle(() => processor.update(typeof data === 'string' ? Buffer.from(data) : data, (b) => this.push(b)), done);
+    },
+    flush(done: TransformCallback) {
+      settle(() => processor.final((b) => this.push(b)), done);
+    },
+    destroy(error, done) {
+      processor.dispose();
+      done(error);
+    },
+  });
+}
+
+/**
+ * The encrypting processor. Memory is bounded by one chunk: a chunk is sealed
+ * as soon as more input proves it is not the last one. Full chunks are sealed
+ * in place from the input and each sealed chunk is emitted as is (no copy).
+ */
+export async function createEncryptor(recipients: AgeRecipient[], options: EncryptOptions = {}): Promise<AgeStreamProcessor> {
   const fileKey = randomBytes(16);
   const header = encodeHeader(await wrapToRecipients(recipients, fileKey), fileKey);
   const nonce = randomBytes(payloadNonceSize);
   const payloadKey = hkdf(fileKey, nonce, 'payload');
   const armor = options.armor ? new ArmorEncoder() : undefined;
-  const queue = new ByteQueue();
+  const iv = Buffer.alloc(12);
   let counter = 0;
   let started = false;
-
-  // Output of one transform call is gathered and pushed once: fewer, larger writes downstream.
-  let batch: Buffer[] = [];
-  const emit = (_t: Transform, b: Buffer) => {
-    batch.push(b);
-  };
-  const drain = (t: Transform) => {
-    if (batch.length === 0) return;
-    const joined = batch.length === 1 ? batch[0]! : Buffer.concat(batch);
-    batch = [];
-    const out = armor ? armor.update(joined) : joined;
-    if (out.length > 0) t.push(out);
-  };
-  const start = (t: Transform) => {
-    if (started) return;
-    started = true;
-    emit(t, Buffer.concat([header, nonce]));
-  };
-  const seal = (t: Transform, plaintext: Buffer, last: boolean) => {
-    const cipher = createCipheriv('chacha20-poly1305', payloadKey, chunkNonce(counter++, last), { authTagLength: tagSize });
-    emit(t, cipher.update(plaintext));
+  let out: Buffer[] = [];
+  const chunker = new Chunker(chunkSize, (plaintext, last) => {
+    const cipher = createCipheriv('chacha20-poly1305', payloadKey, chunkNonce(iv, counter++, last), { authTagLength: tagSize });
+    const ct = cipher.update(plaintext);
     cipher.final();
-    emit(t, cipher.getAuthTag());
-  };
-
-  return new Transform({
-    readableHighWaterMark: 4 * sealedChunkSize,
-    transform(data: Buffer, _enc, done: TransformCallback) {
-      start(this);
-      queue.push(typeof data === 'string' ? Buffer.from(data) : data);
-      while (queue.length > chunkSize) seal(this, queue.take(chunkSize), false);
-      drain(this);
-      done();
-    },
-    flush(done: TransformCallback) {
-      start(this);
-      seal(this, queue.takeAll(), true);
-      drain(this);
-      if (armor) this.push(armor.final());
-      done();
-    },
+    if (ct.length > 0) out.push(ct);
+    out.push(cipher.getAuthTag());
   });
+  const run = (emit: (b: Buffer) => void, work: () => void) => {
+    if (!started) {
+      started = true;
+      out.push(Buffer.concat([header, nonce]));
+    }
+    work();
+    const pieces = out;
+    out = [];
+    if (!armor) {
+      for (const b of pieces) emit(b);
+      return;
+    }
+    // Armor works on one batch per call: fewer, larger base64 conversions.
+    if (pieces.length === 0) return;
+    const text = armor.update(pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces));
+    if (text.length > 0) emit(text);
+  };
+  return {
+    update(data, emit) {
+      run(emit, () => chunker.update(data));
+    },
+    final(emit) {
+      run(emit, () => chunker.final());
+      chunker.wipe();
+      if (armor) emit(armor.final());
+    },
+    dispose() {
+      chunker.wipe();
+    },
+  };
+}
+
+/** A Transform that turns plaintext into an age file (see `createEncryptor`). */
+export async function createEncryptStream(recipients: AgeRecipient[], options: EncryptOptions = {}): Promise<Transform> {
+  return processorTransform(await createEncryptor(recipients, options), 4 * sealedChunkSize);
 }
 
 function truncated(): CircleError {
@@ -140,32 +234,43 @@ function truncated(): CircleError {
 }
 
 /**
- * A Transform that turns an age file (binary or armored, detected from the
- * first bytes) into plaintext. Each chunk is authenticated before it is passed
- * on; truncation, reordering and trailing data fail at the point they are seen.
+ * The decrypting processor: age file (binary or armored, detected from the
+ * first bytes) to plaintext. Each chunk is authenticated before any of its
+ * plaintext is emitted; truncation, reordering and trailing data fail at the
+ * point they are seen. The payload is opened in place from the input (see
+ * Chunker) and each authenticated chunk is emitted as is.
  */
-export function createDecryptStream(identities: AgeIdentity[]): Transform {
+export function createDecryptor(identities: AgeIdentity[]): AgeStreamProcessor {
+  // Header and payload nonce only: small, and read before any payload.
   const queue = new ByteQueue();
   let state: 'detect' | 'header' | 'nonce' | 'payload' = 'detect';
   let armor: ArmorDecoder | undefined;
   let fileKey: Buffer | undefined;
   let payloadKey: Buffer | undefined;
+  const iv = Buffer.alloc(12);
   let counter = 0;
-  let sawLast = false;
+  let emit: (piece: Buffer) => void = () => undefined;
 
-  const open = (sealed: Buffer, last: boolean): Buffer | undefined => {
-    const decipher = createDecipheriv('chacha20-poly1305', payloadKey!, chunkNonce(counter, last), { authTagLength: tagSize });
+  const chunker = new Chunker(sealedChunkSize, (sealed, last) => {
+    if (sealed.length < tagSize) throw truncated();
+    const decipher = createDecipheriv('chacha20-poly1305', payloadKey!, chunkNonce(iv, counter, last), { authTagLength: tagSize });
     decipher.setAuthTag(sealed.subarray(sealed.length - tagSize));
     const pt = decipher.update(sealed.subarray(0, sealed.length - tagSize));
     try {
       decipher.final();
     } catch {
-      return undefined;
+      pt.fill(0);
+      throw truncated();
     }
-    return pt;
-  };
+    // Only an empty file may end in an empty chunk.
+    if (last && pt.length === 0 && counter > 0) throw malformed('final chunk is empty');
+    counter++;
+    // Authenticated: only now is the plaintext of this chunk released.
+    if (pt.length > 0) emit(pt);
+  });
 
-  const process = async (t: Transform, final: boolean): Promise<void> => {
+  /** Header and payload nonce; returns once the payload starts (or more input is needed). */
+  const readHeader = async (final: boolean): Promise<void> => {
     if (state === 'detect') {
       if (queue.length === 0) {
         if (final) throw malformed('empty input');
@@ -216,47 +321,41 @@ export function createDecryptStream(identities: AgeIdentity[]): Transform {
       }
       payloadKey = hkdf(fileKey!, queue.take(payloadNonceSize), 'payload');
       state = 'payload';
-    }
-    const out: Buffer[] = [];
-    while (queue.length > sealedChunkSize) {
-      const pt = open(queue.take(sealedChunkSize), false);
-      if (!pt) throw truncated();
-      counter++;
-      out.push(pt);
-    }
-    if (out.length > 0) t.push(out.length === 1 ? out[0]! : Buffer.concat(out));
-    if (final) {
-      if (sawLast) return;
-      const rest = queue.takeAll();
-      if (rest.length < tagSize) throw truncated();
-      const pt = open(rest, true);
-      if (!pt) throw truncated();
-      // Only an empty file may end in an empty chunk.
-      if (pt.length === 0 && counter > 0) throw malformed('final chunk is empty');
-      sawLast = true;
-      if (pt.length > 0) t.push(pt);
+      // Whatever followed the nonce in the same reads is payload.
+      chunker.update(queue.takeAll());
     }
   };
 
-  return new Transform({
-    readableHighWaterMark: 4 * chunkSize,
-    transform(data: Buffer, _enc, done: TransformCallback) {
-      try {
-        queue.push(armor ? armor.update(data) : data);
-      } catch (error) {
-        done(error as Error);
+  return {
+    update(data, to) {
+      emit = to;
+      if (state === 'payload') {
+        // The hot path: synchronous, no promise per input buffer.
+        chunker.update(armor ? armor.update(data) : data);
         return;
       }
-      process(this, false).then(() => done(), done);
+      // Copied: the header may wait for more input, and `data` is the caller's to reuse.
+      queue.push(armor ? armor.update(data) : Buffer.from(data));
+      return readHeader(false);
     },
-    flush(done: TransformCallback) {
-      try {
-        if (armor) queue.push(armor.final());
-      } catch (error) {
-        done(error as Error);
-        return;
+    async final(to) {
+      emit = to;
+      if (armor) queue.push(armor.final());
+      if (state !== 'payload') {
+        await readHeader(true);
+        if ((state as string) !== 'payload') throw truncated();
+      } else if (queue.length > 0) {
+        chunker.update(queue.takeAll());
       }
-      process(this, true).then(() => done(), done);
+      chunker.final();
     },
-  });
+    dispose() {
+      chunker.wipe();
+    },
+  };
+}
+
+/** A Transform that turns an age file into plaintext (see `createDecryptor`). */
+export function createDecryptStream(identities: AgeIdentity[]): Transform {
+  return processorTransform(createDecryptor(identities), 4 * chunkSize);
 }
