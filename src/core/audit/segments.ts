@@ -1,5 +1,5 @@
 import { readFileSync, readSync, readdirSync } from 'node:fs';
-import { open, readdir, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '../errors.js';
 import { readFileIfExists } from '../home/atomic.js';
@@ -14,20 +14,9 @@ export interface SegmentInfo {
   firstSeq: number;
 }
 
+/** The segments in order. A directory listing is cheap enough to do synchronously on every path. */
 export async function listSegments(layout: AuditLayout): Promise<SegmentInfo[]> {
-  let names: string[];
-  try {
-    names = await readdir(layout.segmentsDir);
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return [];
-    throw error;
-  }
-  const segments: SegmentInfo[] = [];
-  for (const name of names) {
-    const firstSeq = parseSegmentName(name);
-    if (firstSeq !== undefined) segments.push({ name, path: join(layout.segmentsDir, name), firstSeq });
-  }
-  return segments.sort((a, b) => a.firstSeq - b.firstSeq);
+  return listSegmentsSync(layout);
 }
 
 /** `listSegments` without a thread-pool round trip, for the append path under the log lock. */
@@ -186,10 +175,7 @@ export function readTailSync(fd: number, size: number): { complete: number; last
 /** Leaf hashes of pruned segments, kept so the tree (and proofs) still cover them. */
 export async function readPrunedLeaves(layout: AuditLayout): Promise<Buffer[]> {
   const bytes = await readFileIfExists(layout.prunedLeaves);
-  if (!bytes) return [];
-  const leaves: Buffer[] = [];
-  for (let i = 0; i + HASH_SIZE <= bytes.length; i += HASH_SIZE) leaves.push(bytes.subarray(i, i + HASH_SIZE));
-  return leaves;
+  return bytes ? splitLeaves(bytes) : [];
 }
 
 /** `readPrunedLeaves` for the append path under the log lock (read only when there is no segment). */
@@ -201,6 +187,11 @@ export function readPrunedLeavesSync(layout: AuditLayout): Buffer[] {
     if (errnoCode(error) === 'ENOENT') return [];
     throw error;
   }
+  return splitLeaves(bytes);
+}
+
+/** The pruned-leaves file is the leaf hashes back to back. */
+function splitLeaves(bytes: Buffer): Buffer[] {
   const leaves: Buffer[] = [];
   for (let i = 0; i + HASH_SIZE <= bytes.length; i += HASH_SIZE) leaves.push(bytes.subarray(i, i + HASH_SIZE));
   return leaves;
