@@ -17,6 +17,5 @@ export const personalFlag = Flags.boolean({ description: 'Use your personal vaul
 export const identityFlag = Flags.string({
   char: 'i',
   multiple: true,
-  multipleNonGreedy: true,
   description: 'Age identity file (AGE-SECRET-KEY-1…) that is a recipient.',
 });

@@ -16,9 +16,9 @@ export default class Decrypt extends BaseCommand<typeof Decrypt> {
     '<%= config.bin %> decrypt -i ~/.ssh/id_ed25519 < notes.txt.age',
     'CIRCLE_PASSPHRASE=… <%= config.bin %> decrypt -o db.sql db.sql.age',
   ];
-  static override args = { input: Args.string({ description: 'File to decrypt (default: stdin).', ignoreStdin: true }) };
+  static override args = { input: Args.string({ description: 'File to decrypt (default: stdin).' }) };
   static override flags = {
-    identity: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, description: 'Identity file: age keys or an SSH private key (repeatable).' }),
+    identity: Flags.string({ char: 'i', multiple: true, description: 'Identity file: age keys or an SSH private key (repeatable).' }),
     passphrase: Flags.boolean({ char: 'p', description: 'The file was encrypted with a passphrase (asked for automatically when needed).' }),
     'passphrase-stdin': Flags.boolean({ description: 'Read the passphrase from stdin (the input must then be a file).' }),
     output: Flags.string({ char: 'o', description: 'Output file (default: stdout); written only if the whole file decrypts.' }),

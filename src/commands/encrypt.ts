@@ -18,10 +18,10 @@ export default class Encrypt extends BaseCommand<typeof Encrypt> {
     '<%= config.bin %> encrypt -R ~/.ssh/id_ed25519.pub -a < notes.txt > notes.txt.age',
     'CIRCLE_PASSPHRASE=… <%= config.bin %> encrypt -p -o db.sql.age db.sql',
   ];
-  static override args = { input: Args.string({ description: 'File to encrypt (default: stdin).', ignoreStdin: true }) };
+  static override args = { input: Args.string({ description: 'File to encrypt (default: stdin).' }) };
   static override flags = {
-    recipient: Flags.string({ char: 'r', multiple: true, multipleNonGreedy: true, description: 'Recipient: age1… or an SSH public key line (repeatable).' }),
-    'recipients-file': Flags.string({ char: 'R', multiple: true, multipleNonGreedy: true, description: 'File of recipients, one per line (repeatable).' }),
+    recipient: Flags.string({ char: 'r', multiple: true, description: 'Recipient: age1… or an SSH public key line (repeatable).' }),
+    'recipients-file': Flags.string({ char: 'R', multiple: true, description: 'File of recipients, one per line (repeatable).' }),
     passphrase: Flags.boolean({ char: 'p', description: 'Encrypt with a passphrase (from $CIRCLE_PASSPHRASE, --passphrase-stdin, or a prompt).' }),
     'passphrase-stdin': Flags.boolean({ description: 'Read the passphrase from stdin (the input must then be a file).', dependsOn: ['passphrase'] }),
     armor: Flags.boolean({ char: 'a', description: 'Write PEM-style ASCII armor.' }),

@@ -25,8 +25,7 @@ export default class ScanSecrets extends BaseCommand<typeof ScanSecrets> {
   ];
 
   static override args = {
-    // ignoreStdin: piped text is data for --stdin, never the path (oclif would read it into the arg).
-    path: Args.string({ description: 'Directory to scan (default: the current directory).', required: false, ignoreStdin: true }),
+    path: Args.string({ description: 'Directory to scan (default: the current directory).', required: false }),
   };
 
   static override flags = {

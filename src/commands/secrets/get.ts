@@ -9,7 +9,7 @@ export default class SecretsGet extends BaseCommand<typeof SecretsGet> {
   static override summary = 'Print one secret value (and only it, so `$(circle secrets get NAME)` works).';
   static override description = 'In CI the key comes from CIRCLE_KEY_<ENV>, or from CIRCLE_TOKEN (a machine token added with `secrets recipients add --token`), with no prompt. Every read is audited.';
   static override examples = ['<%= config.bin %> secrets get DATABASE_URL', 'CIRCLE_KEY_PRODUCTION=… <%= config.bin %> secrets get API_TOKEN --env production', '<%= config.bin %> secrets get API_TOKEN --version 2'];
-  static override args = { name: Args.string({ description: 'Secret name.', required: true, ignoreStdin: true }) };
+  static override args = { name: Args.string({ description: 'Secret name.', required: true }) };
   static override flags = {
     env: envFlag,
     personal: personalFlag,

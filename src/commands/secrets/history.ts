@@ -12,7 +12,7 @@ export interface SecretsHistoryResult {
 export default class SecretsHistory extends BaseCommand<typeof SecretsHistory> {
   static override summary = 'Show the kept versions of a secret (never the values).';
   static override examples = ['<%= config.bin %> secrets history API_TOKEN'];
-  static override args = { name: Args.string({ description: 'Secret name.', required: true, ignoreStdin: true }) };
+  static override args = { name: Args.string({ description: 'Secret name.', required: true }) };
   static override flags = {
     env: envFlag,
     personal: personalFlag,

@@ -10,7 +10,7 @@ export interface SecretsRmResult {
 export default class SecretsRm extends BaseCommand<typeof SecretsRm> {
   static override summary = 'Remove a secret and its history from the environment.';
   static override examples = ['<%= config.bin %> secrets rm OLD_TOKEN --env staging'];
-  static override args = { name: Args.string({ description: 'Secret name.', required: true, ignoreStdin: true }) };
+  static override args = { name: Args.string({ description: 'Secret name.', required: true }) };
   static override flags = {
     env: envFlag,
     personal: personalFlag,

@@ -8,7 +8,7 @@ export type SecretsRollbackResult = SecretWriteResult & { restoredFrom: number }
 export default class SecretsRollback extends BaseCommand<typeof SecretsRollback> {
   static override summary = 'Make an older version current again (as a new version).';
   static override examples = ['<%= config.bin %> secrets rollback API_TOKEN --to 2'];
-  static override args = { name: Args.string({ description: 'Secret name.', required: true, ignoreStdin: true }) };
+  static override args = { name: Args.string({ description: 'Secret name.', required: true }) };
   static override flags = {
     env: envFlag,
     personal: personalFlag,

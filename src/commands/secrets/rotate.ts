@@ -10,7 +10,7 @@ export default class SecretsRotate extends BaseCommand<typeof SecretsRotate> {
   static override summary = 'Replace a secret with a freshly generated random value (the old one stays in history).';
   static override description = 'Length and alphabet default to the secrets.generate.length and secrets.generate.alphabet settings. The new value is not printed; read it with `secrets get`.';
   static override examples = ['<%= config.bin %> secrets rotate SESSION_SECRET --generate', '<%= config.bin %> secrets rotate WEBHOOK_KEY --generate --length 64 --alphabet hex'];
-  static override args = { name: Args.string({ description: 'Secret name.', required: true, ignoreStdin: true }) };
+  static override args = { name: Args.string({ description: 'Secret name.', required: true }) };
   static override flags = {
     env: envFlag,
     personal: personalFlag,

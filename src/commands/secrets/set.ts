@@ -15,7 +15,7 @@ export default class SecretsSet extends BaseCommand<typeof SecretsSet> {
     'printf %s "$TOKEN" | <%= config.bin %> secrets set API_TOKEN --env production',
     '<%= config.bin %> secrets set TLS_KEY --from-file key.pem',
   ];
-  static override args = { name: Args.string({ description: 'Secret name, or NAME=VALUE (visible in argv: avoid).', required: true, ignoreStdin: true }) };
+  static override args = { name: Args.string({ description: 'Secret name, or NAME=VALUE (visible in argv: avoid).', required: true }) };
   static override flags = {
     env: envFlag,
     personal: personalFlag,

@@ -10,7 +10,7 @@ export default class ScanSecretsInstallHook extends BaseCommand<typeof ScanSecre
   static override examples = ['<%= config.bin %> scan secrets install-hook', '<%= config.bin %> scan secrets install-hook --force', '<%= config.bin %> scan secrets install-hook ../other-repo'];
 
   static override args = {
-    path: Args.string({ description: 'Repository (default: the current directory).', required: false, ignoreStdin: true }),
+    path: Args.string({ description: 'Repository (default: the current directory).', required: false }),
   };
 
   static override flags = {

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
-import { envFlag } from '../../../cli/flags.js';
+import { envFlag, identityFlag } from '../../../cli/flags.js';
 import type { CiKeyResult } from '../../../core/secrets/project-store.js';
 
 export type SecretsCiKeyCreateResult = CiKeyResult;
@@ -13,7 +13,7 @@ export default class SecretsCiKeyCreate extends BaseCommand<typeof SecretsCiKeyC
   static override flags = {
     env: envFlag,
     label: Flags.string({ description: 'Recipient label (default: ci-<env>).' }),
-    identity: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, description: 'Age identity file (AGE-SECRET-KEY-1…) that is a recipient.' }),
+    identity: identityFlag,
   };
 
   async run(): Promise<SecretsCiKeyCreateResult> {

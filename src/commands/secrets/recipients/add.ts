@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
-import { envFlag } from '../../../cli/flags.js';
+import { envFlag, identityFlag } from '../../../cli/flags.js';
 import { CircleError } from '../../../core/errors.js';
 import type { RecipientChangeResult } from '../../../core/secrets/project-store.js';
 
@@ -20,13 +20,13 @@ export default class SecretsRecipientsAdd extends BaseCommand<typeof SecretsReci
     '<%= config.bin %> secrets recipients add --token gha --env production',
   ];
   static override args = {
-    label: Args.string({ description: 'A name for the recipient (user name or purpose); with --token, defaults to the token name.', required: false, ignoreStdin: true }),
-    key: Args.string({ description: 'Their age1… public key (not with --token).', required: false, ignoreStdin: true }),
+    label: Args.string({ description: 'A name for the recipient (user name or purpose); with --token, defaults to the token name.', required: false }),
+    key: Args.string({ description: 'Their age1… public key (not with --token).', required: false }),
   };
   static override flags = {
     env: envFlag,
     token: Flags.string({ description: 'Add this machine token (name or id) as a recipient, with its key from the vault (admin).' }),
-    identity: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, description: 'Age identity file (AGE-SECRET-KEY-1…) that is a recipient.' }),
+    identity: identityFlag,
   };
 
   async run(): Promise<SecretsRecipientsAddResult> {

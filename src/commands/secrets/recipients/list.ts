@@ -1,6 +1,5 @@
-import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
-import { envFlag } from '../../../cli/flags.js';
+import { envFlag, identityFlag } from '../../../cli/flags.js';
 import type { RecipientListing } from '../../../core/secrets/project-store.js';
 
 export interface SecretsRecipientsListResult {
@@ -13,7 +12,7 @@ export default class SecretsRecipientsList extends BaseCommand<typeof SecretsRec
   static override examples = ['<%= config.bin %> secrets recipients list --env production'];
   static override flags = {
     env: envFlag,
-    identity: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, description: 'Age identity file (AGE-SECRET-KEY-1…) that is a recipient.' }),
+    identity: identityFlag,
   };
 
   async run(): Promise<SecretsRecipientsListResult> {

@@ -1,6 +1,6 @@
-import { Args, Flags } from '@oclif/core';
+import { Args } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
-import { envFlag } from '../../../cli/flags.js';
+import { envFlag, identityFlag } from '../../../cli/flags.js';
 import type { RecipientChangeResult } from '../../../core/secrets/project-store.js';
 
 export type SecretsRecipientsRemoveResult = RecipientChangeResult;
@@ -10,10 +10,10 @@ export default class SecretsRecipientsRemove extends BaseCommand<typeof SecretsR
   static override description =
     'The removed key cannot open the new file. It could read the values it already had access to (and older commits), so rotate the secrets that matter afterwards.';
   static override examples = ['<%= config.bin %> secrets recipients remove bob --env production'];
-  static override args = { label: Args.string({ description: 'Recipient label.', required: true, ignoreStdin: true }) };
+  static override args = { label: Args.string({ description: 'Recipient label.', required: true }) };
   static override flags = {
     env: envFlag,
-    identity: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, description: 'Age identity file (AGE-SECRET-KEY-1…) that is a recipient.' }),
+    identity: identityFlag,
   };
 
   async run(): Promise<SecretsRecipientsRemoveResult> {
