@@ -173,12 +173,12 @@ describe.skipIf(!hasPython)('circle scan deps progress', () => {
   });
   afterAll(() => rmSync(tree, { recursive: true, force: true }));
 
-  /** Runs the scan in a terminal of 120×40 (a pty starts at 0×0, which no real terminal has) until `until` shows. */
-  function inTerminal(args: string[], until: string, env: NodeJS.ProcessEnv = {}) {
+  /** Runs the scan in a terminal of `columns`×40 (a pty starts at 0×0, as under `docker run -t`) until `until` shows. */
+  function inTerminal(args: string[], until: string, env: NodeJS.ProcessEnv = {}, columns = 120) {
     const ttyEnv: NodeJS.ProcessEnv = { ...process.env, CIRCLE_HOME: progressHome, TERM: 'xterm', ...env };
     delete ttyEnv.NO_COLOR;
     if (!('CI' in env)) delete ttyEnv.CI; // a person at a terminal
-    const command = `stty cols 120 rows 40 && exec "$0" "$@"`;
+    const command = `stty cols ${columns} rows 40 && exec "$0" "$@"`;
     const steps = [[until, '']];
     return spawnSync('python3', [path.join(repoRoot, 'test/fixtures/pty/drive.py'), JSON.stringify(steps), '--', 'sh', '-c', command, process.execPath, entry, 'scan', 'deps', path.join(tree, 'project'), ...args], {
       env: ttyEnv,
@@ -204,6 +204,13 @@ describe.skipIf(!hasPython)('circle scan deps progress', () => {
     expect(r.status, r.stdout.slice(-2000)).toBe(1);
     expect(r.stdout).not.toMatch(/Scanning/);
     expect(r.stdout).not.toContain('\u001b[?25l'); // the spinner hides the cursor
+  });
+
+  it('shows none on a terminal that reports no width (a spinner there redraws endlessly)', () => {
+    const r = inTerminal(['--fail-on', 'critical'], 'vulnerable package', {}, 0);
+    expect(r.status, r.stdout.slice(-2000)).toBe(1);
+    expect(r.stdout).not.toMatch(/Scanning/);
+    expect(r.stdout).not.toContain('\u001b[?25l');
   });
 
   it('shows none in a pipe', () => {
