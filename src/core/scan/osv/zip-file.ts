@@ -8,6 +8,12 @@ import zlib from 'node:zlib';
  * common tools write — stored and deflated entries, ZIP64 — and refuses the rest
  * (encryption, other methods, multi-disk) as a damaged archive.
  * (https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT)
+ *
+ * Why not a library: fflate (already a dependency) only unzips from memory, and
+ * yauzl, tried in its place, cost 20-25x the CPU time on a 100,000-entry archive
+ * (two small thread-pool reads per directory entry and a stream per entry; 16-23 s
+ * against 0.7-0.9 s) and checks no CRC. Reading the directory through a 4 MB window
+ * is what makes this fast.
  */
 
 export class ZipFormatError extends Error {}

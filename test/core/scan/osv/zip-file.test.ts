@@ -98,7 +98,7 @@ function zip64(files: Record<string, string>): Buffer {
 describe('zip archives read from disk', () => {
   it('reads what fflate writes, stored or deflated, any names and contents', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 20 }).filter((s) => !s.endsWith('/')), fc.string({ maxLength: 2000 }), { maxKeys: 8 }), fc.constantFrom(0, 6), (files, level) => {
+      fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 20 }).filter((s) => !s.endsWith('/') && s !== '__proto__'), fc.string({ maxLength: 2000 }), { maxKeys: 8 }), fc.constantFrom(0, 6), (files, level) => {
         const archive = zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, strToU8(v)])), { level: level as 0 | 6 });
         expect(readAll(onDisk(archive))).toEqual(files);
       }),
