@@ -113,9 +113,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return Boolean(process.stdin.isTTY && process.stderr.isTTY) && !this.jsonEnabled() && !this.globalFlags['no-input'] && !isCI();
   }
 
-  /** A spinner on stderr when a person is watching; a silent no-op otherwise. */
+  /**
+   * A spinner on stderr when a person is watching; a silent no-op otherwise. A terminal
+   * that reports no width (a pty never sized, as under `docker run -t`) gets none: the
+   * spinner counts wrapped lines against the width to redraw, and floods such a terminal.
+   */
   protected progress(text: string): Progress {
-    const show = Boolean(process.stderr.isTTY) && !this.jsonEnabled() && !this.globalFlags.quiet && !isCI();
+    const show = Boolean(process.stderr.isTTY && process.stderr.columns > 0) && !this.jsonEnabled() && !this.globalFlags.quiet && !isCI();
     return startProgress(text, show);
   }
 

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,9 +21,9 @@ let home: string;
 let server: Server;
 let base: string;
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [entry, ...args], { cwd: repoRoot, env: { ...process.env, CIRCLE_HOME: home, CI: 'true', NO_COLOR: '1' }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [entry, ...args], { cwd: repoRoot, env: { ...process.env, CIRCLE_HOME: home, CI: 'true', NO_COLOR: '1', ...env }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -106,10 +106,119 @@ describe.sequential('circle scan deps (end to end)', () => {
     expect(gh.every((l) => l.startsWith('::'))).toBe(true);
   });
 
+  it('warns on stderr when the database is older than scan.db.maxAgeDays, without changing the result', async () => {
+    // An import ten and a half days ago, as the index records it.
+    const osv = path.join(home, 'cache', 'osv');
+    const metaFile = path.join(osv, readFileSync(path.join(osv, 'CURRENT'), 'utf8').trim(), 'meta.json');
+    const fresh = readFileSync(metaFile, 'utf8');
+    writeFileSync(metaFile, JSON.stringify({ ...JSON.parse(fresh), createdAt: new Date(Date.now() - 10.5 * 86_400_000).toISOString() }));
+    try {
+      const gemfile = path.join(monorepo, 'ruby/Gemfile.lock');
+      const stale = await run(['scan', 'deps', '--lockfile', gemfile, '--fail-on', 'critical']);
+      expect(stale.code, stale.stderr).toBe(0); // a warning, not a failure
+      expect(stale.stderr).toContain('The advisory database is 10 days old (limit scan.db.maxAgeDays = 7); run `circle scan db update`.');
+      expect(stale.stdout).toContain('nokogiri');
+      expect(stale.stdout).not.toContain('days old');
+
+      // The limit is configurable (here through its environment variable); 0 never warns.
+      for (const limit of ['30', '0']) {
+        const r = await run(['scan', 'deps', '--lockfile', gemfile, '--fail-on', 'critical'], { CIRCLE_SCAN_DB_MAX_AGE_DAYS: limit });
+        expect(r.code).toBe(0);
+        expect(r.stderr).not.toContain('days old');
+      }
+      expect((await run(['scan', 'deps', '--lockfile', gemfile, '--fail-on', 'critical'], { CIRCLE_SCAN_DB_MAX_AGE_DAYS: '10' })).stderr).toContain('10 days old (limit scan.db.maxAgeDays = 10)');
+
+      // --json keeps both streams free of it and reports the age as data; db status calls it stale.
+      const json = await run(['scan', 'deps', '--lockfile', gemfile, '--fail-on', 'critical', '--json']);
+      expect(json.stderr).not.toContain('days old');
+      expect(JSON.parse(json.stdout).database.ageDays).toBeCloseTo(10.5, 0);
+      expect(JSON.parse((await run(['scan', 'db', 'status', '--json'])).stdout)).toMatchObject({ stale: true });
+    } finally {
+      writeFileSync(metaFile, fresh);
+    }
+  });
+
   it('--output writes the report to a file', async () => {
     const out = path.join(home, 'deps.sarif');
     const r = await run(['scan', 'deps', monorepo, '--format', 'sarif', '--output', out]);
     expect(r.code).toBe(1);
     expect(JSON.parse(readFileSync(out, 'utf8')).version).toBe('2.1.0');
+  });
+});
+
+/**
+ * Progress for a large tree: a spinner on stderr that names the lockfile being
+ * scanned, only when a person is watching — a terminal, no --json, not CI — and
+ * never in a pipe. Driven through a pseudo-terminal (test/fixtures/pty/drive.py).
+ */
+const hasPython = spawnSync('python3', ['--version']).error === undefined;
+if (!hasPython) console.warn('[circle tests] python3 not found: the scan deps progress-on-a-terminal test is SKIPPED');
+
+describe.skipIf(!hasPython)('circle scan deps progress', () => {
+  const LOCKFILES = 300;
+  let tree: string;
+  let progressHome: string;
+
+  beforeAll(async () => {
+    tree = mkdtempSync(path.join(tmpdir(), 'circle-deps-tree-'));
+    progressHome = path.join(tree, 'home');
+    for (let i = 0; i < LOCKFILES; i++) {
+      const dir = path.join(tree, 'project', `svc-${String(i).padStart(3, '0')}`);
+      mkdirSync(dir, { recursive: true });
+      const lock = { name: `svc-${i}`, version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': { name: `svc-${i}`, version: '1.0.0', dependencies: { minimist: '0.0.8' } }, 'node_modules/minimist': { version: '0.0.8' } } };
+      writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify(lock, null, 2));
+    }
+    const imported = spawnSync(process.execPath, [entry, 'scan', 'db', 'import', path.join(fixtures, 'osv'), '--json'], { env: { ...process.env, CIRCLE_HOME: progressHome, CI: 'true' }, encoding: 'utf8' });
+    expect(imported.status, imported.stderr).toBe(0);
+  });
+  afterAll(() => rmSync(tree, { recursive: true, force: true }));
+
+  /** Runs the scan in a terminal of `columns`×40 (a pty starts at 0×0, as under `docker run -t`) until `until` shows. */
+  function inTerminal(args: string[], until: string, env: NodeJS.ProcessEnv = {}, columns = 120) {
+    const ttyEnv: NodeJS.ProcessEnv = { ...process.env, CIRCLE_HOME: progressHome, TERM: 'xterm', ...env };
+    delete ttyEnv.NO_COLOR;
+    if (!('CI' in env)) delete ttyEnv.CI; // a person at a terminal
+    const command = `stty cols ${columns} rows 40 && exec "$0" "$@"`;
+    const steps = [[until, '']];
+    return spawnSync('python3', [path.join(repoRoot, 'test/fixtures/pty/drive.py'), JSON.stringify(steps), '--', 'sh', '-c', command, process.execPath, entry, 'scan', 'deps', path.join(tree, 'project'), ...args], {
+      env: ttyEnv,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+  }
+
+  const SPINNER_TEXT = /Scanning svc-\d{3}\/package-lock\.json \(\d+\/300\)/;
+
+  it('shows which lockfile it is on, on a terminal', () => {
+    const r = inTerminal(['--fail-on', 'critical'], 'vulnerable package');
+    expect(r.status, r.stdout.slice(-2000)).toBe(1); // minimist 0.0.8 is critical
+    expect(r.stdout).toMatch(SPINNER_TEXT);
+    expect(r.stdout).toMatch(/300 vulnerable package\(s\) of 300 scanned/);
+  });
+
+  it.each([
+    ['--json', ['--json'], '"failed"', {}],
+    ['CI', [], 'vulnerable package', { CI: 'true' }],
+  ])('shows none with %s, even on a terminal', (_what, args, until, env) => {
+    const r = inTerminal([...args, '--fail-on', 'critical'], until, env);
+    expect(r.status, r.stdout.slice(-2000)).toBe(1);
+    expect(r.stdout).not.toMatch(/Scanning/);
+    expect(r.stdout).not.toContain('\u001b[?25l'); // the spinner hides the cursor
+  });
+
+  it('shows none on a terminal that reports no width (a spinner there redraws endlessly)', () => {
+    const r = inTerminal(['--fail-on', 'critical'], 'vulnerable package', {}, 0);
+    expect(r.status, r.stdout.slice(-2000)).toBe(1);
+    expect(r.stdout).not.toMatch(/Scanning/);
+    expect(r.stdout).not.toContain('\u001b[?25l');
+  });
+
+  it('shows none in a pipe', () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, CIRCLE_HOME: progressHome };
+    delete env.CI;
+    const r = spawnSync(process.execPath, [entry, 'scan', 'deps', path.join(tree, 'project'), '--fail-on', 'critical'], { env, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).not.toMatch(/Scanning/);
+    expect(r.stderr).not.toContain('\u001b[?25l');
   });
 });

@@ -63,7 +63,8 @@ Exits 1 when a finding is at or above --fail-on (default: the scan.failOn settin
     const maxAgeDays = settings.values['scan.db.maxAgeDays'];
 
     const { OsvIndex } = await import('../../core/scan/osv/store.js');
-    const index = await OsvIndex.open(await this.cacheDir());
+    const { migrationNote } = await import('../../cli/scan/index-notes.js');
+    const index = await OsvIndex.open(await this.cacheDir(), { onMigrate: (from) => this.note(migrationNote(from)) });
     if (!index) {
       throw new CircleError('NOT_FOUND', 'No advisory database yet', { hint: 'Run `circle scan db update`, or `circle scan db import PATH` with OSV JSON files or all.zip archives.' });
     }

@@ -20,7 +20,8 @@ export default class ScanDbStatus extends BaseCommand<typeof ScanDbStatus> {
   async run(): Promise<ScanDbStatusResult> {
     await this.parse(ScanDbStatus);
     const { OsvIndex } = await import('../../../core/scan/osv/store.js');
-    const index = await OsvIndex.open(await this.cacheDir());
+    const { migrationNote } = await import('../../../cli/scan/index-notes.js');
+    const index = await OsvIndex.open(await this.cacheDir(), { onMigrate: (from) => this.note(migrationNote(from)) });
     if (!index) {
       if (!this.jsonEnabled()) this.log('No advisory database. Run `circle scan db update` or `circle scan db import PATH`.');
       return { present: false };

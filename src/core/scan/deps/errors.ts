@@ -1,5 +1,8 @@
-import JSON5 from 'json5';
+import { createRequire } from 'node:module';
 import { CircleError } from '../../errors.js';
+
+// json5 is needed only to find the line of a JSON syntax error: load it then, not with every JSON lockfile parser.
+const require = createRequire(import.meta.url);
 
 /**
  * A lockfile that cannot be read as its format: the message names the file and,
@@ -37,7 +40,7 @@ export function parseJsonLockfile(file: string, text: string): unknown {
 /** Node 20's JSON.parse errors carry no position; json5's parser (a superset of JSON) reports the line. */
 function jsonErrorLine(text: string): number | undefined {
   try {
-    JSON5.parse(text);
+    (require('json5') as typeof import('json5')).parse(text);
     return undefined;
   } catch (error) {
     const line = (error as { lineNumber?: unknown }).lineNumber;

@@ -3,8 +3,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CircleError, isCircleError } from '../../errors.js';
 import { SEVERITIES, type Severity } from '../report/types.js';
-import { matchVersion } from '../osv/match.js';
-import type { OsvIndex } from '../osv/store.js';
+import { matchEncoded } from '../osv/match.js';
+import { candidateRef, forEachCandidate } from '../osv/match-entry.js';
+import type { AdvisoryDetails, AdvisoryRef } from '../osv/names.js';
+import { corrupt, type OsvIndex } from '../osv/store.js';
 import { discoverLockfiles, type DiscoveredLockfile } from './discover.js';
 import { decideIgnore, type IgnoreRules } from './ignore.js';
 import { lockfileKindOf, manifestNameFor, parseLockfile } from './parsers/index.js';
@@ -141,19 +143,11 @@ export async function scanDependencies(options: ScanOptions): Promise<DepsScanRe
     if (options.omitDev) packages = packages.filter((p) => !p.dev);
     result.lockfiles.push({ path: rel, kind: target.kind, packages: packages.length });
     result.packages += packages.length;
-    for (const pkg of packages) {
-      result.inventory.push({ ...pkg, lockfile: rel });
+    // The parsed packages are ours: label them rather than copy 5,000 objects.
+    for (const pkg of packages) result.inventory.push(Object.assign(pkg, { lockfile: rel }));
+    for (const { pkg, advisories } of findAdvisories(options.index, packages)) {
       const found: FoundAdvisory[] = [];
-      for (const adv of options.index.lookup(pkg.ecosystem, pkg.name)) {
-        let hit = false;
-        let fixed: string | undefined;
-        for (const spec of adv.affected) {
-          const m = matchVersion(pkg.ecosystem, pkg.version, spec);
-          if (!m.affected) continue;
-          hit = true;
-          if (m.fixed !== undefined) fixed = m.fixed;
-        }
-        if (!hit) continue;
+      for (const { advisory: adv, fixed } of advisories) {
         const decision = options.ignore ? decideIgnore(options.ignore, [adv.id, ...adv.aliases], pkg.name, now) : { ignored: false as const };
         if (decision.ignored) {
           result.ignored.push({ lockfile: rel, name: pkg.name, version: pkg.version, id: adv.id, reason: decision.entry.reason, expires: decision.entry.expires.toISOString().slice(0, 10) });
@@ -190,6 +184,52 @@ export async function scanDependencies(options: ScanOptions): Promise<DepsScanRe
       });
     }
   }
+  return result;
+}
+
+interface AffectingAdvisory {
+  advisory: AdvisoryDetails;
+  fixed: string | undefined;
+}
+
+/**
+ * The advisories that affect each package, in package order (packages with none
+ * are left out). Batched per ecosystem, so the index reads the packages' match
+ * entries in a few long reads, and then the details of only the advisories that hit.
+ * A malformed entry is a damaged index (exit 5), not an internal error.
+ */
+function findAdvisories(index: OsvIndex, packages: Package[]): { pkg: Package; advisories: AffectingAdvisory[] }[] {
+  const byEcosystem = new Map<Ecosystem, number[]>();
+  packages.forEach((pkg, i) => {
+    const positions = byEcosystem.get(pkg.ecosystem);
+    if (positions) positions.push(i);
+    else byEcosystem.set(pkg.ecosystem, [i]);
+  });
+  const found: AffectingAdvisory[][] = [];
+  for (const [ecosystem, positions] of byEcosystem) {
+    const entries = index.matchEntries(ecosystem, positions.map((i) => packages[i]!.name));
+    const refs: AdvisoryRef[] = [];
+    const hits: { at: number; fixed: string | undefined }[] = [];
+    for (const at of positions) {
+      const { name, version } = packages[at]!;
+      const entry = entries.get(name);
+      if (!entry) continue;
+      try {
+        forEachCandidate(entry, (start, end) => {
+          const m = matchEncoded(ecosystem, version, entry, start + 2, end);
+          if (!m.affected) return;
+          refs.push(candidateRef(entry, start));
+          hits.push({ at, fixed: m.fixed });
+        });
+      } catch (error) {
+        throw corrupt(index.dir, error);
+      }
+    }
+    const details = index.details(ecosystem, refs);
+    hits.forEach(({ at, fixed }, k) => (found[at] ??= []).push({ advisory: details[k]!, fixed }));
+  }
+  const result: { pkg: Package; advisories: AffectingAdvisory[] }[] = [];
+  found.forEach((advisories, at) => result.push({ pkg: packages[at]!, advisories }));
   return result;
 }
 

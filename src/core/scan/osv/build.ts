@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { syncDir, writeFileAtomic } from '../../home/atomic.js';
 import { withLock } from '../../home/lock.js';
 import { compactRecord } from './compact.js';
-import type { IndexedAdvisory } from './names.js';
+import { encodeCandidates } from './match-entry.js';
+import { encodeNameTable, type DataSlot } from './name-table.js';
+import type { AdvisoryCandidate, AdvisoryDetails, AdvisoryRef, IndexedAdvisory } from './names.js';
 import { osvRecordSchema } from './schema.js';
-import { INDEX_FORMAT, INDEX_VERSION, indexRoot, type IndexMeta } from './store.js';
+import { ecosystemFiles, INDEX_FORMAT, INDEX_VERSION, indexRoot, type IndexMeta } from './store.js';
 
 /** Collects OSV records in memory (compacted) before they are written as one generation. */
 export class OsvIndexBuilder {
@@ -52,11 +54,42 @@ export class OsvIndexBuilder {
     return true;
   }
 
+  /**
+   * Adds one package's advisory as an index of an older format held it (migration):
+   * already compacted and rated, so it goes in as it is.
+   */
+  addIndexed(ecosystem: string, name: string, advisory: IndexedAdvisory): void {
+    this.ids.add(advisory.id);
+    if (advisory.modified && (this.newestModified === undefined || advisory.modified > this.newestModified)) this.newestModified = advisory.modified;
+    let names = this.byEcosystem.get(ecosystem);
+    if (!names) this.byEcosystem.set(ecosystem, (names = new Map()));
+    let list = names.get(name);
+    if (!list) names.set(name, (list = new Map()));
+    list.set(advisory.id, advisory);
+  }
+
   /** Writes the collected records as a new generation and makes it current. */
   async commit(cacheDir: string, sources: string[]): Promise<IndexMeta> {
+    return (await this.write(cacheDir, sources, {}))!;
+  }
+
+  /**
+   * Writes a generation rebuilt from an older format in place of `from`, keeping
+   * its sources, import time and skip counts. Skipped when CURRENT no longer names
+   * `from` (checked under the lock): another process migrated or updated it first.
+   */
+  async commitMigrated(cacheDir: string, from: { generation: string; meta: IndexMeta }): Promise<void> {
+    await this.write(cacheDir, from.meta.sources, { skipped: from.meta.skipped, onlyIfCurrent: from.generation });
+  }
+
+  private async write(cacheDir: string, sources: string[], options: { skipped?: IndexMeta['skipped']; onlyIfCurrent?: string }): Promise<IndexMeta | undefined> {
     const root = indexRoot(cacheDir);
     await mkdir(root, { recursive: true, mode: 0o700 });
     return withLock(path.join(root, 'index'), async () => {
+      if (options.onlyIfCurrent !== undefined) {
+        const current = await readFile(path.join(root, 'CURRENT'), 'utf8').catch(() => '');
+        if (current.trim() !== options.onlyIfCurrent) return undefined;
+      }
       const gen = `gen-${Date.now()}-${randomBytes(4).toString('hex')}`;
       const dir = path.join(root, gen);
       await mkdir(dir, { mode: 0o700 });
@@ -64,21 +97,23 @@ export class OsvIndexBuilder {
         const ecosystems: IndexMeta['ecosystems'] = {};
         for (const [ecosystem, names] of this.byEcosystem) {
           const file = ecosystem.replace(/[^A-Za-z0-9]+/g, '_');
-          const table: Record<string, [number, number]> = {};
+          const files = ecosystemFiles(dir, file);
+          const sortedNames = [...names.keys()].sort();
+          const { details, refs } = detailsOf(names, sortedNames);
+          const table: ({ name: string } & DataSlot)[] = [];
           const chunks: Buffer[] = [];
           let offset = 0;
-          const ids = new Set<string>();
-          for (const name of [...names.keys()].sort()) {
-            const list = [...names.get(name)!.values()];
-            for (const a of list) ids.add(a.id);
-            const buf = Buffer.from(JSON.stringify(list));
-            table[name] = [offset, buf.length];
+          for (const name of sortedNames) {
+            const candidates: AdvisoryCandidate[] = [...names.get(name)!.values()].map((a) => ({ ref: refs.get(a.id)!, affected: a.affected }));
+            const buf = Buffer.from(JSON.stringify(encodeCandidates(candidates)));
+            table.push({ name, offset, length: buf.length });
             chunks.push(buf);
             offset += buf.length;
           }
-          await writeDurable(path.join(dir, `${file}.data`), Buffer.concat(chunks));
-          await writeDurable(path.join(dir, `${file}.names.json`), JSON.stringify(table));
-          ecosystems[ecosystem] = { advisories: ids.size, packages: names.size, file };
+          await writeDurable(files.details, details);
+          await writeDurable(files.match, Buffer.concat(chunks));
+          await writeDurable(files.names, encodeNameTable(table));
+          ecosystems[ecosystem] = { advisories: refs.size, packages: names.size, file };
         }
         const meta: IndexMeta = {
           format: INDEX_FORMAT,
@@ -86,7 +121,7 @@ export class OsvIndexBuilder {
           createdAt: this.now.toISOString(),
           sources,
           advisories: this.advisories,
-          skipped: this.skipped,
+          skipped: options.skipped ?? this.skipped,
           ecosystems,
           ...(this.newestModified === undefined ? {} : { newestModified: this.newestModified }),
         };
@@ -101,6 +136,33 @@ export class OsvIndexBuilder {
       }
     });
   }
+}
+
+/**
+ * One details record per advisory in an ecosystem (an advisory naming several
+ * packages is stored once), from its most recently modified copy. Records are laid
+ * out in the order of the first package that names them, the match file's order,
+ * so the advisories a scan reads for one package sit together on disk.
+ */
+function detailsOf(names: Map<string, Map<string, IndexedAdvisory>>, sortedNames: string[]): { details: Buffer; refs: Map<string, AdvisoryRef> } {
+  const newest = new Map<string, IndexedAdvisory>();
+  for (const name of sortedNames) {
+    for (const a of names.get(name)!.values()) {
+      const prior = newest.get(a.id);
+      if (!prior || (a.modified ?? '') > (prior.modified ?? '')) newest.set(a.id, a);
+    }
+  }
+  const refs = new Map<string, AdvisoryRef>();
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  for (const [id, advisory] of newest) {
+    const { affected: _affected, ...details } = advisory;
+    const buf = Buffer.from(JSON.stringify(details satisfies AdvisoryDetails));
+    refs.set(id, [offset, buf.length]);
+    chunks.push(buf);
+    offset += buf.length;
+  }
+  return { details: Buffer.concat(chunks), refs };
 }
 
 async function writeDurable(file: string, data: string | Buffer): Promise<void> {

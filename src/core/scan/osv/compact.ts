@@ -35,6 +35,8 @@ export function compactRecord(record: OsvRecord, now: Date): { ecosystem: string
       if (events.length > 0) ranges.push({ type: r.type, events });
     }
     const versions = a.versions ?? [];
+    // Only GIT ranges (commit hashes) and no `versions`: nothing a lockfile version can match (see OsvRange).
+    // A record left with no entry at all is counted with the other-ecosystem skips.
     if (ranges.length === 0 && versions.length === 0) continue;
     const name = normalizeName(ecosystem, a.package.name);
     const key = `${ecosystem}\u0000${name}`;

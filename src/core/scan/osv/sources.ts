@@ -1,9 +1,11 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { gunzipSync, unzipSync } from 'fflate';
+import { gunzipSync } from 'fflate';
 import { CircleError, errnoCode } from '../../errors.js';
 import { OsvIndexBuilder } from './build.js';
 import type { IndexMeta } from './store.js';
+import { ZipFile, ZipFormatError } from './zip-file.js';
 
 export interface ImportProgress {
   (event: { source: string; records: number }): void;
@@ -11,26 +13,41 @@ export interface ImportProgress {
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const EMPTY_ZIP_MAGIC = [0x50, 0x4b, 0x05, 0x06];
+/** No OSV record comes near this; a bigger entry is a damaged or hostile archive (a zip bomb). */
+const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
 export function looksLikeZip(bytes: Uint8Array): boolean {
   return ZIP_MAGIC.every((b, i) => bytes[i] === b) || EMPTY_ZIP_MAGIC.every((b, i) => bytes[i] === b);
 }
 
-/** Adds every OSV record of a zip archive (as OSV publishes: one `<ID>.json` per record); returns how many. */
-export function addZip(builder: OsvIndexBuilder, bytes: Uint8Array, label: string): number {
-  if (!looksLikeZip(bytes)) throw new CircleError('INTEGRITY', `${label} is not a zip archive`, { hint: 'Expected an OSV `all.zip` archive.' });
-  let files: Record<string, Uint8Array>;
+/**
+ * Adds every OSV record of a zip archive on disk (as OSV publishes: one `<ID>.json`
+ * per record); returns how many. Entries are read one at a time (zip-file.ts).
+ */
+export function addZipFile(builder: OsvIndexBuilder, file: string, label: string): number {
+  const head = Buffer.alloc(4);
+  const fd = openSync(file, 'r');
   try {
-    files = unzipSync(bytes, { filter: (f) => f.name.endsWith('.json') });
+    readSync(fd, head, 0, 4, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (!looksLikeZip(head)) throw new CircleError('INTEGRITY', `${label} is not a zip archive`, { hint: 'Expected an OSV `all.zip` archive.' });
+  const zip = new ZipFile(file);
+  try {
+    let count = 0;
+    const decoder = new TextDecoder();
+    for (const entry of zip.entries()) {
+      if (!entry.name.endsWith('.json')) continue;
+      count += addJsonText(builder, decoder.decode(zip.readEntry(entry, MAX_RECORD_BYTES)), `${label}!${entry.name}`);
+    }
+    return count;
   } catch (error) {
-    throw new CircleError('INTEGRITY', `${label} is a damaged zip archive`, { cause: error, hint: 'Download it again.' });
+    if (error instanceof ZipFormatError) throw new CircleError('INTEGRITY', `${label} is a damaged zip archive: ${error.message}`, { cause: error, hint: 'Download it again.' });
+    throw error;
+  } finally {
+    zip.close();
   }
-  let count = 0;
-  const decoder = new TextDecoder();
-  for (const [name, data] of Object.entries(files)) {
-    count += addJsonText(builder, decoder.decode(data), `${label}!${name}`);
-  }
-  return count;
 }
 
 /** One JSON document: a single OSV record, an array of them, or `{ "vulns": [...] }` (osv-scanner's output shape). */
@@ -61,7 +78,7 @@ async function addPath(builder: OsvIndexBuilder, p: string, onProgress?: ImportP
     return count;
   }
   let count = 0;
-  if (p.endsWith('.zip')) count = addZip(builder, await readFile(p), p);
+  if (p.endsWith('.zip')) count = addZipFile(builder, p, p);
   else if (p.endsWith('.json')) count = addJsonText(builder, await readFile(p, 'utf8'), p);
   else if (p.endsWith('.json.gz')) count = addJsonText(builder, new TextDecoder().decode(gunzipSync(await readFile(p))), p);
   else return 0;

@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { CircleError } from '../../errors.js';
-import { addZip } from './sources.js';
+import { addZipFile } from './sources.js';
 import { OsvIndexBuilder } from './build.js';
-import type { IndexMeta } from './store.js';
+import { indexRoot, type IndexMeta } from './store.js';
 import { ECOSYSTEMS } from '../deps/types.js';
 
 /** OSV publishes one archive per ecosystem (https://google.github.io/osv.dev/data/#data-dumps). */
@@ -22,21 +25,43 @@ export interface UpdateOptions {
 export const DEFAULT_MAX_DOWNLOAD_BYTES = 2 * 1024 ** 3;
 
 /**
- * `circle scan db update`: downloads each archive, checks it is a zip of OSV
- * JSON, and only when every archive is good writes a new index generation —
- * so a failed or partial update leaves the previous database in use.
+ * `circle scan db update`: downloads each archive to a temporary file in the
+ * cache directory (memory stays flat however large the archive), checks it is a
+ * zip of OSV JSON, and only when every archive is good writes a new index
+ * generation — so a failed or partial update leaves the previous database in use.
  */
 export async function updateOsvDatabase(urls: string[], cacheDir: string, options: UpdateOptions = {}): Promise<IndexMeta> {
   const builder = new OsvIndexBuilder(options.now);
+  const root = indexRoot(cacheDir);
+  await mkdir(root, { recursive: true, mode: 0o700 });
+  await removeStaleDownloads(root);
   for (const url of urls) {
-    const bytes = await download(url, options);
-    const count = addZip(builder, bytes, url);
-    if (count === 0) throw new CircleError('INTEGRITY', `${url} holds no OSV records`, { hint: 'Check the URL: it should be an OSV all.zip archive.' });
+    const file = path.join(root, `${DOWNLOAD_PREFIX}${randomBytes(6).toString('hex')}.zip`);
+    try {
+      await download(url, file, options);
+      const count = addZipFile(builder, file, url);
+      if (count === 0) throw new CircleError('INTEGRITY', `${url} holds no OSV records`, { hint: 'Check the URL: it should be an OSV all.zip archive.' });
+    } finally {
+      await rm(file, { force: true });
+    }
   }
   return builder.commit(cacheDir, urls);
 }
 
-async function download(url: string, options: UpdateOptions): Promise<Uint8Array> {
+const DOWNLOAD_PREFIX = 'download-';
+
+/** Downloads a crashed update left behind (a day old: a running update's file is never that old). */
+async function removeStaleDownloads(root: string): Promise<void> {
+  for (const entry of await readdir(root)) {
+    if (!entry.startsWith(DOWNLOAD_PREFIX)) continue;
+    const file = path.join(root, entry);
+    const info = await stat(file).catch(() => undefined);
+    if (info && Date.now() - info.mtimeMs > 86_400_000) await rm(file, { force: true });
+  }
+}
+
+/** Streams `url` into a new private file, refusing more than the byte limit. */
+async function download(url: string, file: string, options: UpdateOptions): Promise<void> {
   const max = options.maxBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
   const doFetch = options.fetchImpl ?? fetch;
   let response: Response;
@@ -50,14 +75,20 @@ async function download(url: string, options: UpdateOptions): Promise<Uint8Array
   }
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > max) throw new CircleError('INTEGRITY', `${url} is larger than the ${max}-byte limit`);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    total += chunk.length;
-    if (total > max) throw new CircleError('INTEGRITY', `${url} is larger than the ${max}-byte limit`);
-    chunks.push(chunk);
-    options.onProgress?.({ url, bytes: total, done: false });
+  const handle = await open(file, 'wx', 0o600);
+  try {
+    let total = 0;
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      total += chunk.length;
+      if (total > max) throw new CircleError('INTEGRITY', `${url} is larger than the ${max}-byte limit`);
+      await handle.write(chunk);
+      options.onProgress?.({ url, bytes: total, done: false });
+    }
+    options.onProgress?.({ url, bytes: total, done: true });
+  } catch (error) {
+    if (error instanceof CircleError) throw error;
+    throw new CircleError('IO', `Could not download ${url}: ${(error as Error).message}`, { cause: error, hint: 'Check the network, or import a downloaded archive with `circle scan db import`.' });
+  } finally {
+    await handle.close();
   }
-  options.onProgress?.({ url, bytes: total, done: true });
-  return Buffer.concat(chunks);
 }

@@ -1,5 +1,6 @@
-import semver from 'semver';
 import { createRequire } from 'node:module';
+// Only the SemVer class: semver's index also loads ranges, comparators and ~40 functions we never call.
+import SemVer from 'semver/classes/semver.js';
 
 // PEP 440 is needed only when a Python lockfile is scanned: load it on first use.
 const require = createRequire(import.meta.url);
@@ -21,10 +22,33 @@ const SEMVER_OPTIONS = { loose: true, includePrerelease: true } as const;
 
 /** Semver 2.0 order; a leading `v` and Go's `+incompatible` are tolerated; non-semver falls back to segment order. */
 export function compareSemver(a: string, b: string): number {
-  const va = semver.parse(cleanSemver(a), SEMVER_OPTIONS);
-  const vb = semver.parse(cleanSemver(b), SEMVER_OPTIONS);
+  const va = parseSemverCached(a);
+  const vb = parseSemverCached(b);
   if (va && vb) return va.compare(vb);
   return compareGeneric(a, b);
+}
+
+/**
+ * Parsed versions by their text. A scan compares the same few versions (each
+ * package's, each range's bounds) over and over, and parsing costs far more than
+ * comparing; keyed by the string itself, a hit is one Map lookup. Bounded so a
+ * huge scan cannot grow it without limit.
+ */
+const parsedSemver = new Map<string, SemVer | null>();
+const PARSED_LIMIT = 100_000;
+
+function parseSemverCached(v: string): SemVer | null {
+  let parsed = parsedSemver.get(v);
+  if (parsed === undefined) {
+    try {
+      parsed = new SemVer(cleanSemver(v), SEMVER_OPTIONS);
+    } catch {
+      parsed = null; // not semver: the caller falls back to segment order
+    }
+    if (parsedSemver.size >= PARSED_LIMIT) parsedSemver.clear();
+    parsedSemver.set(v, parsed);
+  }
+  return parsed;
 }
 
 function cleanSemver(v: string): string {
@@ -157,7 +181,8 @@ export function memoizeCompare(compare: VersionCompare, limit = 200_000): Versio
 }
 
 const MEMOIZED = {
-  semver: memoizeCompare(compareSemver),
+  // Memoizes its parses instead of its answers (see parseSemverCached): no key to build per call.
+  semver: compareSemver,
   pep440: memoizeCompare(comparePep440),
   rubygems: memoizeCompare(compareRubyGems),
   composer: memoizeCompare(compareComposer),
@@ -169,7 +194,8 @@ export const compareSemverFast = MEMOIZED.semver;
 
 /** The comparator for an OSV ecosystem name (`Debian:11` style suffixes ignored). */
 export function comparatorFor(ecosystem: string): VersionCompare {
-  switch (ecosystem.split(':')[0]) {
+  // Called once per match: the bare names the scanner uses skip the split.
+  switch (ecosystem.includes(':') ? ecosystem.slice(0, ecosystem.indexOf(':')) : ecosystem) {
     case 'npm':
     case 'crates.io':
     case 'Go':

@@ -89,7 +89,8 @@ export async function parseLockfile(kind: LockfileKind, input: LockfileInput): P
     const key = `${p.name}@${p.version}#${p.commit ?? ''}`;
     const seen = merged.get(key);
     if (!seen) {
-      merged.set(key, { ...p });
+      // The parser's objects are ours to change: merging updates the first copy in place.
+      merged.set(key, p);
       continue;
     }
     seen.direct ||= p.direct;
@@ -97,5 +98,5 @@ export async function parseLockfile(kind: LockfileKind, input: LockfileInput): P
     if (seen.direct) delete seen.path;
     else if (p.path && (!seen.path || p.path.length < seen.path.length)) seen.path = p.path;
   }
-  return { packages: [...merged.values()] };
+  return { packages: merged.size === packages.length ? packages : [...merged.values()] };
 }

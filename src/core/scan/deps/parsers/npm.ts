@@ -1,55 +1,45 @@
 import { z } from 'zod';
 import { malformedLockfile, parseJsonLockfile } from '../errors.js';
-import { jsonKeyLines, reachFromRoots, unreferencedNodes, type GraphNode } from '../graph.js';
+import { countNewlines, jsonKeyLines, reachFromRoots, unreferencedNodes, type GraphNode } from '../graph.js';
 import type { LockfileInput, Package, ParsedLockfile } from '../types.js';
 
 const depMap = z.record(z.string(), z.string()).optional();
 
-/** One `packages` entry, reduced to the fields we use. */
-interface V2Entry {
-  name?: string | undefined;
-  version?: string | undefined;
-  dev?: boolean | undefined;
-  devOptional?: boolean | undefined;
-  link?: boolean | undefined;
-  resolved?: string | undefined;
-  dependencies?: Record<string, string> | undefined;
-  devDependencies?: Record<string, string> | undefined;
-  optionalDependencies?: Record<string, string> | undefined;
-  peerDependencies?: Record<string, string> | undefined;
-}
-
 /**
- * Validates one `packages` entry. This is the boundary check for the bulk of a
- * lockfile, written as plain type guards rather than a zod schema because zod
- * costs several times the JSON.parse itself on a 5,000-package lockfile (see
- * bench/scan-deps.mjs); the envelope is still checked with zod below. A field of
- * the wrong type is dropped, as zod's `.catch(undefined)` would.
+ * Field readers for `packages` entries. This is the boundary check for the bulk
+ * of a lockfile, written as plain type guards rather than a zod schema because
+ * zod costs several times the JSON.parse itself on a 5,000-package lockfile (see
+ * bench/scan-deps.mjs), and applied to the fields as they are read rather than by
+ * copying every entry first. A field of the wrong type reads as absent, as zod's
+ * `.catch(undefined)` would; so does a dependency map with a non-string value.
  */
-function v2Entry(raw: unknown): V2Entry {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return {};
-  const r = raw as Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const bool = (v: unknown) => (typeof v === 'boolean' ? v : undefined);
-  return {
-    name: str(r.name),
-    version: str(r.version),
-    dev: bool(r.dev),
-    devOptional: bool(r.devOptional),
-    link: bool(r.link),
-    resolved: str(r.resolved),
-    dependencies: stringMap(r.dependencies),
-    devDependencies: stringMap(r.devDependencies),
-    optionalDependencies: stringMap(r.optionalDependencies),
-    peerDependencies: stringMap(r.peerDependencies),
-  };
+type RawEntry = Record<string, unknown>;
+
+function entryAt(packages: Record<string, unknown>, key: string): RawEntry {
+  const raw = packages[key];
+  return raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as RawEntry) : {};
 }
 
-function stringMap(v: unknown): Record<string, string> | undefined {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
-  for (const value of Object.values(v)) if (typeof value !== 'string') return undefined;
-  return v as Record<string, string>;
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
 }
+
+/** The dependency names of an entry's maps, skipping any map that is not all strings. */
+function depNames(entry: RawEntry, fields: readonly string[]): string[] {
+  const names: string[] = [];
+  for (let f = 0; f < fields.length; f++) {
+    const map = entry[fields[f]!];
+    if (map === null || typeof map !== 'object' || Array.isArray(map)) continue;
+    const keys = Object.keys(map);
+    let strings = true;
+    for (let i = 0; i < keys.length && strings; i++) strings = typeof (map as Record<string, unknown>)[keys[i]!] === 'string';
+    if (strings) for (let i = 0; i < keys.length; i++) names.push(keys[i]!);
+  }
+  return names;
+}
+
+const OWN_DEP_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
+const INSTALLED_DEP_FIELDS = ['dependencies', 'optionalDependencies', 'peerDependencies'] as const;
 
 interface V1Entry {
   version?: string | undefined;
@@ -66,11 +56,8 @@ const v1Entry: z.ZodType<V1Entry> = z.lazy(() =>
   }),
 );
 
-const lockSchema = z.looseObject({
-  lockfileVersion: z.number().optional(),
-  packages: z.record(z.string(), z.unknown()).optional(),
-  dependencies: z.record(z.string(), v1Entry).optional(),
-});
+/** The v1 tree is validated only when it is used: a v2 lockfile carries it too, as a duplicate of `packages`. */
+const v1Schema = z.record(z.string(), v1Entry);
 
 const manifestSchema = z.looseObject({
   dependencies: depMap,
@@ -81,17 +68,15 @@ const manifestSchema = z.looseObject({
 /** npm `package-lock.json` v1/v2/v3 and `npm-shrinkwrap.json`. */
 export function parsePackageLock(input: LockfileInput): ParsedLockfile {
   const raw = parseJsonLockfile(input.file, input.text);
-  if (raw === null || typeof raw !== 'object') throw malformedLockfile(input.file, 'expected a JSON object');
-  const parsed = lockSchema.safeParse(raw);
-  if (!parsed.success) throw malformedLockfile(input.file, `unexpected structure (${parsed.error.issues[0]?.path.join('.')})`);
-  const lock = parsed.data;
-  const lines = jsonKeyLines(input.text);
-  if (lock.packages && Object.keys(lock.packages).length > 0) {
-    const entries: Record<string, V2Entry> = {};
-    for (const [key, value] of Object.entries(lock.packages)) entries[key] = v2Entry(value);
-    return fromPackages(entries, lines);
-  }
-  return fromDependencies(lock.dependencies ?? {}, lines, input.manifest);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw malformedLockfile(input.file, 'expected a JSON object');
+  const lock = raw as Record<string, unknown>;
+  if (lock.lockfileVersion !== undefined && typeof lock.lockfileVersion !== 'number') throw malformedLockfile(input.file, 'unexpected structure (lockfileVersion)');
+  const packages = lock.packages;
+  if (packages !== undefined && (packages === null || typeof packages !== 'object' || Array.isArray(packages))) throw malformedLockfile(input.file, 'unexpected structure (packages)');
+  if (packages && Object.keys(packages).length > 0) return fromPackages(packages as Record<string, unknown>, input.text);
+  const dependencies = v1Schema.optional().safeParse(lock.dependencies);
+  if (!dependencies.success) throw malformedLockfile(input.file, `unexpected structure (dependencies.${dependencies.error.issues[0]?.path.join('.')})`);
+  return fromDependencies(dependencies.data ?? {}, jsonKeyLines(input.text), input.manifest);
 }
 
 /** `npm:real-name@1.2.3` aliases and git/file specs: the real name and a plain version ('' when none). */
@@ -104,67 +89,127 @@ export function splitNpmVersion(name: string, spec: string): { name: string; ver
   return { name, version: spec };
 }
 
-function fromPackages(entries: Record<string, V2Entry>, lines: Map<string, number[]>): ParsedLockfile {
+function fromPackages(entries: Record<string, unknown>, text: string): ParsedLockfile {
+  const keys = Object.keys(entries);
+  const nested = nestingParents(keys);
   const nodes = new Map<string, GraphNode>();
   const roots: string[] = [];
-  const rootDepNames = (key: string, entry: V2Entry): void => {
-    const names = [...Object.keys(entry.dependencies ?? {}), ...Object.keys(entry.devDependencies ?? {}), ...Object.keys(entry.optionalDependencies ?? {})];
-    for (const dep of names) {
-      const id = resolveNodeModules(entries, key, dep);
-      if (id) roots.push(id);
-    }
-  };
-  for (const [key, entry] of Object.entries(entries)) {
+  for (const key of keys) {
+    const entry = entryAt(entries, key);
     if (!key.includes('node_modules/')) {
       // The project root, workspace members and local (file:) packages: their dependencies are the project's own.
-      rootDepNames(key, entry);
-      if (key === '' || entry.version === undefined) continue;
-      nodes.set(key, { name: entry.name ?? key.slice(key.lastIndexOf('/') + 1), deps: [] });
+      for (const dep of depNames(entry, OWN_DEP_FIELDS)) {
+        const id = resolveNodeModules(entries, nested, key, dep);
+        if (id) roots.push(id);
+      }
+      if (key === '' || str(entry.version) === undefined) continue;
+      nodes.set(key, { name: str(entry.name) ?? key.slice(key.lastIndexOf('/') + 1), deps: [] });
       roots.push(key);
       continue;
     }
-    if (entry.link) continue;
+    if (entry.link === true) continue;
     const deps: string[] = [];
-    for (const dep of [...Object.keys(entry.dependencies ?? {}), ...Object.keys(entry.optionalDependencies ?? {}), ...Object.keys(entry.peerDependencies ?? {})]) {
-      const id = resolveNodeModules(entries, key, dep);
+    for (const dep of depNames(entry, INSTALLED_DEP_FIELDS)) {
+      const id = resolveNodeModules(entries, nested, key, dep);
       if (id) deps.push(id);
     }
-    nodes.set(key, { name: entry.name ?? key.slice(key.lastIndexOf('node_modules/') + 13), deps });
+    nodes.set(key, { name: str(entry.name) ?? key.slice(key.lastIndexOf('node_modules/') + 13), deps });
   }
   const reach = reachFromRoots(nodes, roots.length > 0 ? roots : unreferencedNodes(nodes));
+  const lines = keyLinesInOrder(text, keys, nodes);
   const packages: Package[] = [];
   for (const [key, node] of nodes) {
-    const entry = entries[key]!;
-    const { name, version } = splitNpmVersion(node.name, entry.version ?? '');
+    const entry = entryAt(entries, key);
+    const spec = str(entry.version) ?? '';
+    const { name, version } = splitNpmVersion(node.name, spec);
     const r = reach.get(key);
-    packages.push({
-      ecosystem: 'npm',
-      name,
-      version,
-      direct: r?.direct ?? false,
-      dev: entry.dev === true || entry.devOptional === true,
-      line: lines.get(key)?.[0] ?? 1,
-      ...gitCommit(entry.resolved ?? entry.version ?? ''),
-      ...(r && !r.direct ? { path: r.path } : {}),
-    });
+    const pkg: Package = { ecosystem: 'npm', name, version, direct: r?.direct ?? false, dev: entry.dev === true || entry.devOptional === true, line: lines.get(key) ?? 1 };
+    const commit = gitCommitOf(str(entry.resolved) ?? spec);
+    if (commit !== undefined) pkg.commit = commit;
+    if (r && !r.direct) pkg.path = r.path;
+    packages.push(pkg);
   }
   return { packages };
 }
 
-/** Node's module resolution inside a lockfile: nearest `node_modules/<dep>` walking up from `from`. */
-function resolveNodeModules(entries: Record<string, unknown>, from: string, dep: string): string | undefined {
+/**
+ * The line of each package's `"key": {` in a lockfile npm wrote: JSON.parse keeps
+ * the document's key order, so each key is searched for after the previous one —
+ * one pass of native `indexOf` over the text instead of a regex over every line.
+ * A hit must start its line at the indentation of the first package key, so a
+ * nested object with the same key (`peerDependenciesMeta`) is passed over. A key
+ * not found that way (a hand-edited file, unusual escaping) falls back to the
+ * general scan.
+ */
+function keyLinesInOrder(text: string, keys: string[], nodes: Map<string, GraphNode>): Map<string, number> {
+  const lines = new Map<string, number>();
+  let at = 0;
+  let line = 1;
+  let indent = -1;
+  for (const key of keys) {
+    if (!nodes.has(key)) continue;
+    const needle = `${PLAIN_KEY.test(key) ? `"${key}"` : JSON.stringify(key)}: {`;
+    let found = text.indexOf(needle, at);
+    for (; found !== -1; found = text.indexOf(needle, found + 1)) {
+      const lineStart = text.lastIndexOf('\n', found) + 1;
+      if ((indent === -1 || found - lineStart === indent) && isBlank(text, lineStart, found)) {
+        indent = found - lineStart;
+        break;
+      }
+    }
+    if (found === -1) {
+      const general = jsonKeyLines(text);
+      for (const k of keys) if (nodes.has(k)) lines.set(k, general.get(k)?.[0] ?? 1);
+      return lines;
+    }
+    line += countNewlines(text, at, found);
+    at = found;
+    lines.set(key, line);
+  }
+  return lines;
+}
+
+/** A key JSON writes as it is: no quote, backslash or control character to escape. */
+const PLAIN_KEY = /^[^"\\\u0000-\u001f]*$/;
+
+function isBlank(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9) return false;
+  }
+  return true;
+}
+
+/**
+ * Node's module resolution inside a lockfile: the nearest `node_modules/<dep>`
+ * walking up from `from`. Most trees are flat, so the walk skips the levels that
+ * have no nested `node_modules` at all (`nested`) instead of probing each.
+ */
+function resolveNodeModules(entries: Record<string, unknown>, nested: Set<string>, from: string, dep: string): string | undefined {
   let base = from;
   for (;;) {
-    const candidate = base === '' ? `node_modules/${dep}` : `${base}/node_modules/${dep}`;
-    if (candidate in entries) {
-      const entry = entries[candidate] as { link?: boolean; resolved?: string };
-      if (entry.link && typeof entry.resolved === 'string') return undefined;
-      return candidate;
+    if (base === '' || nested.has(base)) {
+      const candidate = base === '' ? `node_modules/${dep}` : `${base}/node_modules/${dep}`;
+      if (candidate in entries) {
+        const entry = entryAt(entries, candidate);
+        if (entry.link === true && typeof entry.resolved === 'string') return undefined;
+        return candidate;
+      }
     }
     if (base === '') return undefined;
     const cut = base.lastIndexOf('node_modules/');
     base = cut <= 0 ? '' : base.slice(0, cut - 1);
   }
+}
+
+/** Every package path that has a `node_modules` of its own (`a` for `a/node_modules/b`). */
+function nestingParents(keys: string[]): Set<string> {
+  const parents = new Set<string>();
+  for (const key of keys) {
+    const cut = key.lastIndexOf('/node_modules/');
+    if (cut > 0) parents.add(key.slice(0, cut));
+  }
+  return parents;
 }
 
 function fromDependencies(top: Record<string, V1Entry>, lines: Map<string, number[]>, manifestText: string | undefined): ParsedLockfile {
@@ -211,15 +256,18 @@ function fromDependencies(top: Record<string, V1Entry>, lines: Map<string, numbe
   for (const [id, { name: key, entry, line }] of info) {
     const { name, version } = splitNpmVersion(key, entry.version ?? '');
     const r = reach.get(id);
-    packages.push({ ecosystem: 'npm', name, version, direct: r?.direct ?? false, dev: entry.dev === true, line, ...gitCommit(entry.version ?? ''), ...(r && !r.direct ? { path: r.path } : {}) });
+    const commit = gitCommitOf(entry.version ?? '');
+    packages.push({ ecosystem: 'npm', name, version, direct: r?.direct ?? false, dev: entry.dev === true, line, ...(commit === undefined ? {} : { commit }), ...(r && !r.direct ? { path: r.path } : {}) });
   }
   return { packages };
 }
 
 /** `git+https://host/repo.git#<sha>` → the commit, when the spec is a git one. */
-export function gitCommit(spec: string): { commit?: string } {
+function gitCommitOf(spec: string): string | undefined {
+  // Most specs are plain versions: skip the regex unless there is a `#`.
+  if (!spec.includes('#')) return undefined;
   const m = /^(?:git\+|git:|github:|gitlab:|bitbucket:)[^#]*#([0-9a-f]{7,40})$/i.exec(spec);
-  return m ? { commit: m[1]!.toLowerCase() } : {};
+  return m ? m[1]!.toLowerCase() : undefined;
 }
 
 function safeJson(text: string): unknown {
