@@ -2,7 +2,8 @@
 // Audit log benchmark: append cost as a command sees it (fsync included), and
 // verify throughput on a 1,000,000-entry log beside raw SHA-256 over the same bytes.
 // Run after `npm run build`:  node bench/audit.mjs   (ENTRIES=200000 for a quicker run)
-import { hash, createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { hash, createHash, createPublicKey } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -24,11 +25,13 @@ const { segmentName } = await import(join(dist, 'layout.js'));
 
 const ENTRIES = Number(process.env.ENTRIES ?? 1_000_000);
 const APPENDS = Number(process.env.APPENDS ?? 300);
+const COMMANDS = Number(process.env.COMMANDS ?? 15);
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const line = (label, value, baseline, target) => console.log(`${label.padEnd(44)} ${value.padStart(18)}   baseline: ${baseline.padEnd(26)} target: ${target}`);
 const keys = generateAuditKeys('circle-core.local/audit/bench');
 
-// 1. Append cost: one entry per call through the same path a command uses (lock, tail read, O_APPEND write, fdatasync).
+// 1. Append cost: one entry per call through the same path a command uses (lock, tail read, O_APPEND write, fdatasync),
+// in one long-lived process; then the first append of fresh processes, which is what a one-shot command sees.
 const appendHome = mkdtempSync(join(tmpdir(), 'circle-bench-audit-'));
 try {
   const publicOnly = { ...keys, signingKey: undefined, detailsPrivateKey: undefined };
@@ -40,22 +43,54 @@ try {
   const fd = openSync(join(appendHome, 'raw.jsonl'), 'a');
   const payload = Buffer.from(`${'x'.repeat(300)}\n`);
   const { fdatasyncSync } = await import('node:fs');
-  const times = [];
-  for (let i = 0; i < APPENDS; i++) {
+  // Its own KeyObject for the same public key: spare seals are kept per KeyObject, and the blocking
+  // path (which never prepares one) must not take the spares the thread-pool path prepares.
+  const blockingKeys = { ...publicOnly, detailsPublicKey: createPublicKey({ key: keys.detailsPublicKey.export({ format: 'der', type: 'spki' }), format: 'der', type: 'spki' }) };
+  // COMPARE_DIST=<another build's dist/> also appends through that build (on its own log),
+  // alternately with this one, so a before/after comparison sees the same load.
+  const compare = process.env.COMPARE_DIST ? await import(join(process.env.COMPARE_DIST, 'core', 'audit', 'log.js')) : undefined;
+  const compareHome = compare ? mkdtempSync(join(tmpdir(), 'circle-bench-audit-compare-')) : undefined;
+  const timed = async (into, fn) => {
     const t0 = process.hrtime.bigint();
-    await appendAuditEvent(appendHome, ev(i), { keys: publicOnly });
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    const t1 = process.hrtime.bigint();
-    writeSync(fd, payload);
-    fdatasyncSync(fd);
-    raw.push(Number(process.hrtime.bigint() - t1) / 1e6);
+    await fn();
+    into.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  };
+  const times = [];
+  const blockingTimes = [];
+  const compareTimes = [];
+  for (let i = 0; i < APPENDS; i++) {
+    await timed(times, () => appendAuditEvent(appendHome, ev(i), { keys: publicOnly }));
+    // The same with fdatasync on the calling thread (`blockingFsync`, for one-shot processes).
+    await timed(blockingTimes, () => appendAuditEvent(appendHome, ev(i), { keys: blockingKeys, blockingFsync: true }));
+    if (compare) await timed(compareTimes, () => compare.appendAuditEvent(compareHome, ev(i), { keys: publicOnly }));
+    await timed(raw, () => {
+      writeSync(fd, payload);
+      fdatasyncSync(fd);
+    });
   }
   closeSync(fd);
   const signedTimes = [];
+  const compareSignedTimes = [];
   for (let i = 0; i < APPENDS; i++) {
+    await timed(signedTimes, () => appendAuditEvent(appendHome, ev(i), { keys, checkpointEvery: 64 }));
+    if (compare) await timed(compareSignedTimes, () => compare.appendAuditEvent(compareHome, ev(i), { keys, checkpointEvery: 64 }));
+  }
+  if (compareHome) rmSync(compareHome, { recursive: true, force: true });
+  // What one command pays: the first append in a fresh process, through the sink a command uses
+  // (public keys read from the home), cold code paths included; process start-up is not counted.
+  const { publishAuditPublicKeys } = await import(join(dist, 'keys.js'));
+  await publishAuditPublicKeys(appendHome, keys);
+  const child = `
+    const { openAuditSink } = await import(process.env.SINK_MODULE);
+    const sink = openAuditSink(process.env.BENCH_HOME, { whenNoLog: 'error' });
     const t0 = process.hrtime.bigint();
-    await appendAuditEvent(appendHome, ev(i), { keys, checkpointEvery: 64 });
-    signedTimes.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    await sink.record({ action: 'secrets.read', outcome: 'success', actor: { type: 'user', id: 'bench' }, target: 'secret:dev/K', details: { i: 1 } });
+    console.log(Number(process.hrtime.bigint() - t0) / 1e6);`;
+  const commandTimes = [];
+  for (let i = 0; i < COMMANDS; i++) {
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', child], { env: { ...process.env, SINK_MODULE: join(dist, 'open-sink.js'), BENCH_HOME: appendHome }, encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`bench child failed: ${run.stderr}`);
+    commandTimes.push(Number(run.stdout.trim()));
   }
   const stats = (xs) => {
     const s = [...xs].sort((a, b) => a - b);
@@ -67,6 +102,16 @@ try {
   line('append (public key only), mean / p95', `${fmt(a.mean, 2)} / ${fmt(a.p95, 2)} ms`, `write+fdatasync ${fmt(r.mean, 2)} / ${fmt(r.p95, 2)} ms`, '< 2 ms');
   line('append (public key only), median', `${fmt(a.p50, 2)} ms`, `write+fdatasync ${fmt(r.p50, 2)} ms`, '(informational)');
   line('append (unlocked, checkpoint every 64), mean', `${fmt(b.mean, 2)} ms`, `write+fdatasync ${fmt(r.mean, 2)} ms`, '< 2 ms');
+  const k = stats(blockingTimes);
+  line('append, blocking fdatasync, mean / p95', `${fmt(k.mean, 2)} / ${fmt(k.p95, 2)} ms`, `write+fdatasync ${fmt(r.mean, 2)} / ${fmt(r.p95, 2)} ms`, '< 2 ms');
+  if (compare) {
+    const ca = stats(compareTimes);
+    const cb = stats(compareSignedTimes);
+    line('COMPARE_DIST append, mean / p95 / median', `${fmt(ca.mean, 2)} / ${fmt(ca.p95, 2)} / ${fmt(ca.p50, 2)} ms`, `this build ${fmt(a.mean, 2)} / ${fmt(a.p95, 2)} / ${fmt(a.p50, 2)} ms`, '(comparison)');
+    line('COMPARE_DIST checkpoint every 64, mean', `${fmt(cb.mean, 2)} ms`, `this build ${fmt(b.mean, 2)} ms`, '(comparison)');
+  }
+  const c = stats(commandTimes);
+  line('first append in a fresh process, median', `${fmt(c.p50, 2)} ms`, `${COMMANDS} processes, mean ${fmt(c.mean, 2)} ms`, '(informational)');
 } finally {
   rmSync(appendHome, { recursive: true, force: true });
 }

@@ -79,7 +79,8 @@ export function lazyAuditSink(home: string, config?: ResolvedConfig | AuditSetti
         sink ??= (async () => {
           const settings = await auditSettings(home, config);
           const { openAuditSink } = await import('../core/audit/open-sink.js');
-          return openAuditSink(home, { rotation: settings.rotation, ...(settings.retention ? { retention: settings.retention } : {}), ...(vault ? { vault } : {}) });
+          // A command is one short process: syncing on its own thread beats a thread-pool round trip.
+          return openAuditSink(home, { blockingFsync: true, rotation: settings.rotation, ...(settings.retention ? { retention: settings.retention } : {}), ...(vault ? { vault } : {}) });
         })();
         const opened = await sink;
         if (vault) opened.useVault(vault);

@@ -1,10 +1,11 @@
-import { open } from 'node:fs/promises';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { z } from 'zod';
 import { CircleError } from '../errors.js';
 import { type AuditLayout } from './layout.js';
 import { MerkleFrontier } from './merkle.js';
 import { noteKeyId, noteSignedBy, parseCheckpointNote, signCheckpoint, type ParsedNote, type VerifierKey } from './note.js';
-import { completeLength, readLastLine, scanLines } from './segments.js';
+import { completeLengthSync, readLastLineSync, scanLines } from './segments.js';
 import type { AuditKeys } from './keys.js';
 
 /**
@@ -13,6 +14,8 @@ import type { AuditKeys } from './keys.js';
  * O(entries since) instead of rehashing the log. The frontier is trusted only
  * after it hashes to the signed root.
  */
+
+const fdatasyncAsync = promisify(fdatasync);
 
 const b64hash = z.string().regex(/^[A-Za-z0-9+/]{43}=$/);
 
@@ -58,19 +61,23 @@ export function logVerifier(keys: Pick<AuditKeys, 'origin' | 'verifyKey'>): Veri
   return { name: keys.origin, keyId: noteKeyId(keys.origin, keys.verifyKey), publicKey: keys.verifyKey };
 }
 
-/** The latest stored checkpoint that can be trusted, scanning back from the end of the file. */
+/**
+ * The latest stored checkpoint that can be trusted, scanning back from the end of
+ * the file. A few small reads near the end, so synchronous (a thread-pool round
+ * trip each would cost more than the read; the appender calls this under the log lock).
+ */
 export async function latestTrustedCheckpoint(layout: AuditLayout, keys: Pick<AuditKeys, 'origin' | 'verifyKey'>): Promise<StoredCheckpoint | undefined> {
-  let handle;
+  let fd: number;
   try {
-    handle = await open(layout.checkpoints, 'r');
+    fd = openSync(layout.checkpoints, 'r');
   } catch {
     return undefined;
   }
   try {
-    let end = await completeLength(handle, (await handle.stat()).size);
+    let end = completeLengthSync(fd, fstatSync(fd).size);
     // Only a few lines back: an untrusted latest line is unusual (a crash mid-sync or tampering).
     for (let tries = 0; tries < 8 && end > 0; tries++) {
-      const last = await readLastLine(handle, end);
+      const last = readLastLineSync(fd, end);
       if (!last) return undefined;
       const trusted = trustRecord(last.line.toString('utf8'), keys);
       if (trusted) return trusted;
@@ -78,7 +85,7 @@ export async function latestTrustedCheckpoint(layout: AuditLayout, keys: Pick<Au
     }
     return undefined;
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -103,16 +110,21 @@ export function buildCheckpointRecord(
   return { size: frontier.size, note, frontier: frontier.subtrees.map((h) => h.toString('base64')), lastLeaf, next };
 }
 
-/** Appends a record with O_APPEND and fdatasync, first cutting off a torn last line. Caller holds the log lock. */
-export async function appendCheckpointRecord(layout: AuditLayout, record: CheckpointRecord): Promise<void> {
-  const handle = await open(layout.checkpoints, 'a+', 0o600);
+/**
+ * Appends a record with O_APPEND and fdatasync, first cutting off a torn last line.
+ * Caller holds the log lock; as for entries, only the fdatasync may leave this thread.
+ */
+export async function appendCheckpointRecord(layout: AuditLayout, record: CheckpointRecord, blockingFsync = false): Promise<void> {
+  const fd = openSync(layout.checkpoints, 'a+', 0o600);
   try {
-    const size = (await handle.stat()).size;
-    const complete = await completeLength(handle, size);
-    if (complete !== size) await handle.truncate(complete);
-    await handle.write(`${JSON.stringify(record)}\n`);
-    await handle.datasync();
+    const size = fstatSync(fd).size;
+    const complete = completeLengthSync(fd, size);
+    if (complete !== size) ftruncateSync(fd, complete);
+    const bytes = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
+    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+    if (blockingFsync) fdatasyncSync(fd);
+    else await fdatasyncAsync(fd);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }

@@ -48,9 +48,29 @@ export interface PreparedSeal {
 }
 
 /**
- * The slow half of sealing (ephemeral X25519 key, ECDH, HKDF), done before the
- * log lock is taken so the lock is held only for AES-GCM and the write.
+ * `generateKeyPairSync` with only the public half encoded, which @types/node has
+ * no overload for (the private half stays a KeyObject, as without options).
  */
+const generateX25519WithJwkPublic = generateKeyPairSync as unknown as (
+  type: 'x25519',
+  options: { publicKeyEncoding: { format: 'jwk' } },
+) => { publicKey: { x?: string }; privateKey: KeyObject };
+
+/**
+ * A fresh X25519 key pair and its raw public key. The public half is encoded by
+ * the key generation itself rather than by `export()` afterwards: on Node 20 a
+ * garbage collection during `export({ format: 'jwk' })` of a just-generated key
+ * can finalize the generation job, whose destructor waits for the mutex the
+ * export holds, and the process hangs (seen in the append benchmark, and in 2 of
+ * 11 runs of 100,000 generate-then-export calls; none with the key encoded here).
+ */
+function generateEphemeralKey(): { privateKey: KeyObject; publicKeyRaw: Buffer } {
+  const { publicKey, privateKey } = generateX25519WithJwkPublic('x25519', { publicKeyEncoding: { format: 'jwk' } });
+  const publicKeyRaw = Buffer.from(publicKey.x ?? '', 'base64url');
+  if (publicKeyRaw.length !== 32) throw new CircleError('INTERNAL', 'X25519 key generation returned a malformed public key');
+  return { privateKey, publicKeyRaw };
+}
+
 /** The recipient's raw key and key id, derived once per KeyObject (both are public facts about the key). */
 const recipientInfo = new WeakMap<KeyObject, { raw: Buffer; kid: string }>();
 
@@ -64,10 +84,14 @@ function recipientOf(recipient: KeyObject): { raw: Buffer; kid: string } {
   return info;
 }
 
+/**
+ * The slow half of sealing (ephemeral X25519 key, ECDH, HKDF), done before the
+ * log lock is taken so the lock is held only for AES-GCM and the write.
+ */
 export function prepareSeal(recipient: KeyObject): PreparedSeal {
   const { raw: recipientRaw, kid } = recipientOf(recipient);
-  const ephemeral = generateKeyPairSync('x25519');
-  const epk = rawX25519PublicKey(ephemeral.publicKey);
+  const ephemeral = generateEphemeralKey();
+  const epk = ephemeral.publicKeyRaw;
   const key = deriveKey(diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipient }), epk, recipientRaw);
   let used = false;
   return {
@@ -89,6 +113,40 @@ export function prepareSeal(recipient: KeyObject): PreparedSeal {
       };
     },
   };
+}
+
+/**
+ * At most one prepared seal per recipient, made while the process waits on the
+ * disk for its previous entry (see `prepareSpareSeal`). Each is still a fresh
+ * ephemeral key used for one message: a spare only moves when the key agreement
+ * happens, never shares it, so entries stay unlinkable and separately keyed.
+ */
+const spareSeals = new WeakMap<KeyObject, PreparedSeal>();
+/** Recipients this process has already sealed to: only they get a spare (see `prepareSpareSeal`). */
+const sealedBefore = new WeakSet<KeyObject>();
+
+/** A seal for one message to `recipient`: the spare when one is ready, else a new one. */
+export function takePreparedSeal(recipient: KeyObject): PreparedSeal {
+  const spare = spareSeals.get(recipient);
+  if (spare) {
+    spareSeals.delete(recipient);
+    return spare;
+  }
+  return prepareSeal(recipient);
+}
+
+/**
+ * Prepares the next message's seal ahead of time, for a caller with idle time
+ * (the appender, while fdatasync waits on the disk). Only from a recipient's
+ * second message on: a process that sealed once is likely to seal again (a
+ * server, a batch), while a one-shot command would throw the spare away.
+ */
+export function prepareSpareSeal(recipient: KeyObject): void {
+  if (!sealedBefore.has(recipient)) {
+    sealedBefore.add(recipient);
+    return;
+  }
+  if (!spareSeals.has(recipient)) spareSeals.set(recipient, prepareSeal(recipient));
 }
 
 /** `aad` binds the ciphertext to its entry (its sequence number), so it cannot be moved to another. */

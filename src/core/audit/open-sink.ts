@@ -16,6 +16,8 @@ export interface OpenAuditSinkOptions {
   checkpointEvery?: number;
   rotation?: RotationPolicy;
   retention?: RetentionPolicy;
+  /** fdatasync on the calling thread (see `AppendOptions.blockingFsync`): for one-shot processes. */
+  blockingFsync?: boolean;
   /**
    * What to do with an event when the home has no audit log (no `circle init`
    * yet: no vault, so nothing audited can have happened). Default `skip`.
@@ -71,6 +73,7 @@ export function openAuditSink(homeDir: string, options: OpenAuditSinkOptions = {
         ...(options.checkpointEvery ? { checkpointEvery: options.checkpointEvery } : {}),
         ...(options.rotation ? { rotation: options.rotation } : {}),
         ...(options.retention ? { retention: options.retention } : {}),
+        ...(options.blockingFsync ? { blockingFsync: true } : {}),
       };
       await appendAuditEvent(homeDir, event, appendOptions);
     },

@@ -1,4 +1,4 @@
-import { readFileSync, readSync, readdirSync } from 'node:fs';
+import { fstatSync, readFileSync, readSync, readdirSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode } from '../errors.js';
@@ -37,6 +37,7 @@ export function listSegmentsSync(layout: AuditLayout): SegmentInfo[] {
 }
 
 const CHUNK = 1 << 22;
+const MIN_CHUNK = 1 << 16;
 
 export interface LineVisit {
   /** The line without its newline; only valid during the callback. */
@@ -57,7 +58,7 @@ export interface ScanResult {
 
 /**
  * Calls `visit` for each complete line of `path` from `startOffset`, reading in
- * 4 MiB chunks; returning false stops the scan. A synchronous callback keeps a
+ * chunks of up to 4 MiB; returning false stops the scan. A synchronous callback keeps a
  * million-line scan free of per-line promise overhead.
  */
 export async function scanLines(path: string, visit: (v: LineVisit) => boolean | void, startOffset = 0): Promise<ScanResult> {
@@ -69,7 +70,11 @@ export async function scanLines(path: string, visit: (v: LineVisit) => boolean |
     throw error;
   }
   try {
-    let buf = Buffer.allocUnsafe(CHUNK);
+    // A buffer no bigger than what is there to read: most scans (a checkpoint extending over
+    // the entries since the last one, a watch poll) read a few KiB, and a fresh 4 MiB buffer
+    // each time is mostly garbage-collector work. Longer lines grow it below.
+    const remaining = fstatSync(handle.fd).size - startOffset;
+    let buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(MIN_CHUNK, remaining + 1)));
     let carry = 0;
     let fileOffset = startOffset;
     let lineNo = 0;
@@ -81,10 +86,12 @@ export async function scanLines(path: string, visit: (v: LineVisit) => boolean |
       }
       const { bytesRead } = await handle.read(buf, carry, buf.length - carry, fileOffset + carry);
       const filled = carry + bytesRead;
+      // Searching only the filled part: past it is stale or uninitialised memory.
+      const view = buf.subarray(0, filled);
       let start = 0;
       for (;;) {
-        const nl = buf.indexOf(10, start);
-        if (nl < 0 || nl >= filled) break;
+        const nl = view.indexOf(10, start);
+        if (nl < 0) break;
         lineNo++;
         if (visit({ line: buf.subarray(start, nl), offset: fileOffset + start, lineNo }) === false) {
           return { end: fileOffset + nl + 1, tornBytes: 0, stopped: true };
@@ -101,29 +108,32 @@ export async function scanLines(path: string, visit: (v: LineVisit) => boolean |
   }
 }
 
-/** The last complete line before `end` in an open file, scanning backwards. */
-export async function readLastLine(handle: FileHandle, end: number): Promise<{ line: Buffer; offset: number } | undefined> {
+/**
+ * The last complete line before `end` in an open file, scanning backwards (the
+ * checkpoint store's few lines from the end: small reads, done synchronously).
+ */
+export function readLastLineSync(fd: number, end: number): { line: Buffer; offset: number } | undefined {
   if (end === 0) return undefined;
   let chunk = 4096;
   for (;;) {
     const from = Math.max(0, end - 1 - chunk);
     const buf = Buffer.allocUnsafe(end - 1 - from);
-    await handle.read(buf, 0, buf.length, from);
-    const nl = buf.lastIndexOf(10);
-    if (nl >= 0) return { line: buf.subarray(nl + 1), offset: from + nl + 1 };
-    if (from === 0) return { line: buf, offset: 0 };
+    const view = buf.subarray(0, readAtSync(fd, buf, buf.length, from));
+    const nl = view.lastIndexOf(10);
+    if (nl >= 0) return { line: view.subarray(nl + 1), offset: from + nl + 1 };
+    if (from === 0) return { line: view, offset: 0 };
     chunk *= 4;
   }
 }
 
 /** Offset just after the last newline of an open file of `size` bytes (0 when it has none). */
-export async function completeLength(handle: FileHandle, size: number): Promise<number> {
+export function completeLengthSync(fd: number, size: number): number {
   if (size === 0) return 0;
   const last = Buffer.alloc(1);
-  await handle.read(last, 0, 1, size - 1);
+  readAtSync(fd, last, 1, size - 1);
   if (last[0] === 10) return size;
-  const tail = await readLastLine(handle, size + 1);
-  // readLastLine treats `end - 1` as the newline; asking for size + 1 makes the torn bytes "the line".
+  const tail = readLastLineSync(fd, size + 1);
+  // readLastLineSync treats `end - 1` as the newline; asking for size + 1 makes the torn bytes "the line".
   return tail ? tail.offset : 0;
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { readFile, stat, utimes } from 'node:fs/promises';
+import { closeSync, fstatSync, futimesSync, openSync, statSync, unlinkSync, writeSync, type BigIntStats } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CircleError, errnoCode } from '../errors.js';
 
@@ -72,7 +72,8 @@ async function acquireLock(path: string, timeoutMs: number): Promise<HeldLock> {
   const deadline = Date.now() + timeoutMs;
   let delay = 5;
   for (;;) {
-    if (await tryCreate(path, owner)) return holdLock(path, owner);
+    const fd = await tryCreate(path, owner);
+    if (fd !== undefined) return holdLock(path, fd);
     const info = await readLockInfo(path);
     if (info?.stale && (await breakStaleLock(path, info))) continue;
     if (Date.now() >= deadline) {
@@ -90,35 +91,51 @@ async function acquireLock(path: string, timeoutMs: number): Promise<HeldLock> {
  * Creating and releasing a lock are a few syscalls on a tiny local file, done
  * synchronously: each async fs call is a thread-pool round trip (~0.1 ms) that
  * costs far more than the syscall, and every writer waiting on the lock pays it.
+ * The new lock's descriptor stays open while it is held (see `holdLock`).
  */
-async function tryCreate(path: string, owner: LockOwner): Promise<boolean> {
+async function tryCreate(path: string, owner: LockOwner): Promise<number | undefined> {
   let fd: number;
   try {
     fd = openSync(path, 'wx', 0o600);
   } catch (error) {
-    if (errnoCode(error) === 'EEXIST') return false;
+    if (errnoCode(error) === 'EEXIST') return undefined;
     throw error;
   }
   try {
     writeSync(fd, JSON.stringify(owner));
-  } finally {
+  } catch (error) {
     closeSync(fd);
+    throw error;
   }
-  return true;
+  return fd;
 }
 
-function holdLock(path: string, owner: LockOwner): HeldLock {
+function holdLock(path: string, fd: number): HeldLock {
   const refresh = setInterval(() => {
+    // Through the descriptor: refreshes this holder's own lock file, never one that replaced it.
     const now = new Date();
-    utimes(path, now, now).catch(() => undefined);
+    try {
+      futimesSync(fd, now, now);
+    } catch {
+      // The next tick tries again; a lock left unrefreshed for long is broken as stale.
+    }
   }, REFRESH_EVERY_MS);
   refresh.unref();
   return {
     async release() {
       clearInterval(refresh);
       // Only remove the lock if it is still ours: a lock broken as stale may have a new owner.
-      const current = readOwnerSync(path);
-      if (current?.nonce === owner.nonce) {
+      // The open descriptor keeps our file's inode in use, so no other file can have its number:
+      // the same device and inode at the path means the same file, without reading it back.
+      let ours = false;
+      try {
+        ours = isSameFile(fstatSync(fd, { bigint: true }), statSync(path, { bigint: true, throwIfNoEntry: false }));
+      } catch {
+        // Cannot tell: leave the lock; once this process is gone it is broken as stale.
+      } finally {
+        closeSync(fd);
+      }
+      if (ours) {
         try {
           unlinkSync(path);
         } catch {
@@ -127,6 +144,10 @@ function holdLock(path: string, owner: LockOwner): HeldLock {
       }
     },
   };
+}
+
+function isSameFile(a: BigIntStats, b: BigIntStats | undefined): boolean {
+  return b !== undefined && a.dev === b.dev && a.ino === b.ino;
 }
 
 function parseOwner(text: string): LockOwner | undefined {
@@ -142,14 +163,6 @@ function parseOwner(text: string): LockOwner | undefined {
 async function readOwner(path: string): Promise<LockOwner | undefined> {
   try {
     return parseOwner(await readFile(path, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-function readOwnerSync(path: string): LockOwner | undefined {
-  try {
-    return parseOwner(readFileSync(path, 'utf8'));
   } catch {
     return undefined;
   }

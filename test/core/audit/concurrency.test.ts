@@ -24,7 +24,8 @@ const priv = (b64) => createPrivateKey({ key: Buffer.from(b64, 'base64'), format
 const detailsPrivateKey = priv(k.details);
 const signingKey = priv(k.signing);
 const keys = { origin: k.origin, detailsPrivateKey, signingKey, detailsPublicKey: createPublicKey(detailsPrivateKey), verifyKey: createPublicKey(signingKey) };
-const sink = openAuditSink(process.env.CIRCLE_HOME, { checkpointEvery: 7, keys });
+// Half the children fdatasync on their own thread (as a command may), half through the thread pool.
+const sink = openAuditSink(process.env.CIRCLE_HOME, { checkpointEvery: 7, keys, blockingFsync: Number(process.env.CHILD) % 2 === 0 });
 for (let i = 0; i < ${EACH}; i++) {
   await sink.record({ action: 'secrets.read', outcome: 'success', actor: { type: 'user', id: 'p' + process.env.CHILD }, target: 'n' + i, details: { i } });
 }

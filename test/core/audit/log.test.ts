@@ -38,6 +38,18 @@ describe('appending', () => {
     expect(result).toMatchObject({ ok: true, size: 5 });
   });
 
+  it('appends, seals and checkpoints the same with a blocking fdatasync', async () => {
+    const dir = home();
+    const keys = generateAuditKeys();
+    for (let i = 0; i < 9; i++) await appendAuditEvent(dir, { ...event(i), details: { i } }, { keys, checkpointEvery: 4, blockingFsync: true });
+    const lines = readFileSync(join(segDir(dir), segFiles(dir)[0]!), 'utf8').trim().split('\n');
+    const entries = lines.map((l) => parseEntryLine(l)!);
+    entries.forEach((e, i) => expect(openDetails(e.details!, keys.detailsPrivateKey, detailsAad(i))).toEqual({ i }));
+    expect(new Set(entries.map((e) => e.details!.epk)).size).toBe(9);
+    expect(readFileSync(join(dir, 'audit', 'checkpoints.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).size)).toEqual([4, 8]);
+    expect(await verifyAuditLog(dir, { keys, deep: true })).toMatchObject({ ok: true, size: 9, checkpointsChecked: 2 });
+  });
+
   it('cuts off a torn last line on the next append', async () => {
     const dir = home();
     const keys = generateAuditKeys();

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isCircleError } from '../../../src/core/errors.js';
 import { breakStaleLock, lockPathFor, readLockInfo, withLock } from '../../../src/core/home/lock.js';
 import { tempDir } from '../../helpers/cli.js';
@@ -42,6 +42,36 @@ describe('withLock', () => {
     const error = await withLock(f, async () => 'never', { timeoutMs: 50 }).catch((e: unknown) => e);
     expect(isCircleError(error) && error.code).toBe('LOCK_TIMEOUT');
     expect(isCircleError(error) && error.exitCode).toBe(6);
+  });
+
+  it('does not remove a lock that another process took over while it was held', async () => {
+    const f = file();
+    const lock = lockPathFor(f);
+    const newOwner = JSON.stringify({ pid: process.pid, host: 'elsewhere', nonce: 'new-owner', since: new Date().toISOString() });
+    await withLock(f, async () => {
+      // What breaking this lock as stale looks like from here: ours is moved away, a new owner's appears.
+      renameSync(lock, `${lock}.aside`);
+      writeFileSync(lock, newOwner);
+      unlinkSync(`${lock}.aside`);
+    });
+    expect(readFileSync(lock, 'utf8')).toBe(newOwner);
+  });
+
+  it('keeps its own lock fresh while held, so it is not broken as stale', async () => {
+    const f = file();
+    const lock = lockPathFor(f);
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    try {
+      await withLock(f, async () => {
+        const before = statSync(lock).mtimeMs;
+        vi.advanceTimersByTime(60_000);
+        expect(statSync(lock).mtimeMs).toBeGreaterThan(before + 50_000);
+        expect((await readLockInfo(lock))?.stale).toBe(false);
+      });
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(existsSync(lock)).toBe(false);
   });
 
   it('breaks a lock left by a dead process', async () => {
