@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs the compiled commands like bin/run.js but with oclif's development mode (debug output, no manifest).
+// Runs the bundled commands like bin/run.js but with oclif's development mode (debug output, no manifest).
+import { loadCli } from './load-cli.js';
+
 if (process.env.NO_COLOR !== undefined || process.argv.includes('--no-color')) process.env.FORCE_COLOR = '0';
-const { execute } = await import('@oclif/core');
-await execute({ development: true, dir: import.meta.url });
+await loadCli().execute({ development: true, dir: import.meta.url });

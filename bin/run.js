@@ -9,11 +9,11 @@ process.stdout.on('error', (error) => {
 });
 
 if (process.argv.length === 3 && process.argv[2] === '--version') {
-  // Scripts call `circle --version` often; answer in oclif's format without loading oclif (~100 ms of requires).
+  // Scripts call `circle --version` often; answer in oclif's format without loading the bundle.
   const { readFileSync } = await import('node:fs');
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`);
 } else {
-  const { execute } = await import('@oclif/core');
-  await execute({ dir: import.meta.url });
+  const { loadCli } = await import('./load-cli.js');
+  await loadCli().execute({ dir: import.meta.url });
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { closeSync, fstatSync, futimesSync, openSync, statSync, unlinkSync, writeSync, type BigIntStats } from 'node:fs';
-import { link, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CircleError, errnoCode } from '../errors.js';
 
@@ -75,10 +75,7 @@ async function acquireLock(path: string, timeoutMs: number): Promise<HeldLock> {
     const fd = await tryCreate(path, owner);
     if (fd !== undefined) return holdLock(path, fd);
     const info = await readLockInfo(path);
-    if (info?.stale) {
-      await breakStaleLock(path, info);
-      continue;
-    }
+    if (info?.stale && (await breakStaleLock(path, info))) continue;
     if (Date.now() >= deadline) {
       throw new CircleError('LOCK_TIMEOUT', `Timed out after ${timeoutMs} ms waiting for another circle process (lock ${path})`, {
         hint: info ? `Held by pid ${info.pid} on ${info.host} since ${info.since}; retry when it finishes, or run \`circle doctor\`.` : 'Retry in a moment.',
@@ -199,22 +196,47 @@ function isProcessAlive(pid: number): boolean {
   }
 }
 
+/** A breaker that crashed between taking `<lock>.break` and removing it leaves it behind this long at most. */
+const BREAKER_STALE_AFTER_MS = 5_000;
+
 /**
- * Moves the stale lock aside before deleting it, so that two processes breaking
- * the same stale lock cannot delete a fresh lock taken in between: whoever moved
- * a lock that turns out not to be the stale one puts it back.
+ * Removes the lock at `path` if it is still the stale lock that `stale` describes;
+ * true when it did.
+ *
+ * The check and the removal must not be separated by another process's work: a
+ * waiter can read the owner of a lock whose holder then releases it and exits,
+ * find that pid dead, and by then a fresh lock stands at the path. So breakers
+ * first take `<lock>.break` (one at a time) and, holding it, read the lock again
+ * and remove it only if it is the same one. Nothing else can replace a lock whose
+ * owner is gone, so it cannot change between that read and the unlink.
  */
-async function breakStaleLock(path: string, stale: LockInfo): Promise<void> {
-  const aside = `${path}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
+export async function breakStaleLock(path: string, stale: LockInfo): Promise<boolean> {
+  const breaker = `${path}.break`;
+  let fd: number;
   try {
-    await rename(path, aside);
+    fd = openSync(breaker, 'wx', 0o600);
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return;
-    throw error;
+    if (errnoCode(error) !== 'EEXIST') throw error;
+    // Another breaker is at work: the caller waits and looks again. One that died is cleared.
+    const age = Date.now() - (statSync(breaker, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if (age > BREAKER_STALE_AFTER_MS) unlinkIfPresent(breaker);
+    return false;
   }
-  const moved = await readOwner(aside);
-  if (moved && moved.nonce !== stale.nonce) {
-    await link(aside, path).catch(() => undefined);
+  try {
+    const now = await readLockInfo(path);
+    const same = now !== undefined && now.stale && (stale.nonce === '' ? now.nonce === '' && now.since === stale.since : now.nonce === stale.nonce);
+    if (same) unlinkIfPresent(path);
+    return same;
+  } finally {
+    closeSync(fd);
+    unlinkIfPresent(breaker);
   }
-  await unlink(aside).catch(() => undefined);
+}
+
+function unlinkIfPresent(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if (errnoCode(error) !== 'ENOENT') throw error;
+  }
 }

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isCircleError } from '../../../src/core/errors.js';
-import { lockPathFor, readLockInfo, withLock } from '../../../src/core/home/lock.js';
+import { breakStaleLock, lockPathFor, readLockInfo, withLock } from '../../../src/core/home/lock.js';
 import { tempDir } from '../../helpers/cli.js';
 
 describe('withLock', () => {
@@ -81,5 +81,49 @@ describe('withLock', () => {
     expect((await readLockInfo(lockPathFor(f)))?.stale).toBe(true);
     expect(await withLock(f, async () => 'ran', { timeoutMs: 1000 })).toBe('ran');
     expect(existsSync(lockPathFor(f))).toBe(false);
+  });
+});
+
+describe('breakStaleLock', () => {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => cleanups.splice(0).forEach((c) => c()));
+  const lockFile = () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    return lockPathFor(join(t.dir, 'state.json'));
+  };
+  const deadOwner = async (nonce: string) =>
+    JSON.stringify({ pid: 4194305, host: (await import('node:os')).hostname(), nonce, since: new Date().toISOString() });
+
+  it('leaves alone a fresh lock that replaced the stale one it was asked to break', async () => {
+    const path = lockFile();
+    writeFileSync(path, await deadOwner('first'));
+    const stale = (await readLockInfo(path))!;
+    expect(stale.stale).toBe(true);
+    // Between the waiter's look and its break, the stale lock went and a live process took a new one.
+    unlinkSync(path);
+    writeFileSync(path, JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), nonce: 'fresh', since: new Date().toISOString() }));
+    const before = statSync(path, { bigint: true });
+    await new Promise((r) => setTimeout(r, 20)); // past the clock tick, so a rename or link would show in ctime
+    expect(await breakStaleLock(path, stale)).toBe(false);
+    const after = statSync(path, { bigint: true });
+    expect(after.ino).toBe(before.ino);
+    expect(after.ctimeNs).toBe(before.ctimeNs);
+    expect(JSON.parse(readFileSync(path, 'utf8')).nonce).toBe('fresh');
+  });
+
+  it('breaks the stale lock it was asked to, and clears a breaker that died midway', async () => {
+    const path = lockFile();
+    writeFileSync(path, await deadOwner('dead'));
+    const stale = (await readLockInfo(path))!;
+    writeFileSync(`${path}.break`, '');
+    expect(await breakStaleLock(path, stale)).toBe(false); // another breaker seems at work
+    expect(existsSync(path)).toBe(true);
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(`${path}.break`, old, old);
+    expect(await breakStaleLock(path, stale)).toBe(false); // clears the dead breaker's file
+    expect(existsSync(`${path}.break`)).toBe(false);
+    expect(await breakStaleLock(path, stale)).toBe(true);
+    expect(existsSync(path)).toBe(false);
   });
 });
