@@ -70,6 +70,32 @@ describe('circle encrypt / decrypt', () => {
     expect(existsSync(p('flip.out'))).toBe(false);
   });
 
+  it('a file large enough for payload workers: round trip, interop with age, damage is exit 5', () => {
+    // Above the default threshold (32 MiB) of src/core/age/file.ts, so the worker pool runs.
+    const big = randomBytes((32 << 20) + 70_000);
+    writeFileSync(p('big'), big);
+    expect(run(['encrypt', '-r', keys.recipient, '-o', p('big.age'), p('big')]).status).toBe(0);
+    expect(run(['decrypt', '-i', p('id.txt'), '-o', p('big.out'), p('big.age')]).status).toBe(0);
+    expect(readFileSync(p('big.out')).equals(big)).toBe(true);
+    if (hasAge) {
+      execFileSync('age', ['-d', '-i', p('id.txt'), '-o', p('big.age-out'), p('big.age')]);
+      expect(readFileSync(p('big.age-out')).equals(big)).toBe(true);
+      execFileSync('age', ['-r', keys.recipient, '-o', p('big.by-age'), p('big')]);
+      expect(run(['decrypt', '-i', p('id.txt'), '-o', p('big.out2'), p('big.by-age')]).status).toBe(0);
+      expect(readFileSync(p('big.out2')).equals(big)).toBe(true);
+    }
+    const ct = readFileSync(p('big.age'));
+    const flipped = Buffer.from(ct);
+    flipped[ct.length >> 1]! ^= 0x01;
+    writeFileSync(p('big.flip'), flipped);
+    writeFileSync(p('big.trunc'), ct.subarray(0, ct.length - 65_552));
+    for (const name of ['big.flip', 'big.trunc']) {
+      const r = run(['decrypt', '-i', p('id.txt'), '-o', p(`${name}.out`), p(name)]);
+      expect(r.status, r.stderr).toBe(5);
+      expect(existsSync(p(`${name}.out`))).toBe(false);
+    }
+  });
+
   it('usage errors: no recipient, passphrase mixed with recipients, bad recipient', () => {
     expect(run(['encrypt', '-o', p('x.age'), p('data')]).status).toBe(2);
     expect(run(['encrypt', '-p', '-r', keys.recipient, '-o', p('x.age'), p('data')], { env: { CIRCLE_PASSPHRASE: 'x' } }).status).toBe(2);

@@ -10,7 +10,7 @@ import type { AgeIdentity, AgeRecipient } from './types.js';
 /** The STREAM construction of age: 64 KiB plaintext chunks, each sealed with ChaCha20-Poly1305. */
 export const chunkSize = 64 * 1024;
 const tagSize = 16;
-const sealedChunkSize = chunkSize + tagSize;
+export const sealedChunkSize = chunkSize + tagSize;
 const payloadNonceSize = 16;
 
 /** Writes the STREAM nonce into `nonce` (reused: createCipheriv copies the IV). */
@@ -139,6 +139,32 @@ export interface AgeStreamProcessor {
   final(emit: (piece: Buffer) => void): void | Promise<void>;
   /** Wipes buffered bytes; call on failure or after `final`. */
   dispose(): void;
+  /**
+   * Offered to a caller that can read its input at any position (a regular
+   * file): deals with what precedes the payload (reading the header through
+   * `read` when decrypting) and hands the payload over, after which the
+   * processor is not used again. Undefined when the payload cannot be handed
+   * over (armor, or input already fed); the processor was then left untouched.
+   */
+  handOff?(read: PositionalRead): Promise<PayloadHandOff | undefined>;
+}
+
+/** Up to `length` bytes of the input at `position`; fewer only at its end. */
+export type PositionalRead = (position: number, length: number) => Promise<Buffer>;
+
+/**
+ * The payload of an age file, handed to an engine that processes its chunks
+ * out of order (in parallel): STREAM chunks are independent, since each one's
+ * nonce is just its counter and a last-chunk flag.
+ */
+export interface PayloadHandOff {
+  direction: 'seal' | 'open';
+  /** The STREAM key; the processor's `dispose` wipes it. */
+  payloadKey: Buffer;
+  /** Output that precedes the payload: the header and payload nonce when sealing, else empty. */
+  prefix: Buffer;
+  /** Input bytes that precede the payload: the header and payload nonce when opening, else 0. */
+  inputOffset: number;
 }
 
 /** Wraps a processor as a Transform (what `createEncryptStream` / `createDecryptStream` return). */
@@ -220,6 +246,13 @@ export async function createEncryptor(recipients: AgeRecipient[], options: Encry
     },
     dispose() {
       chunker.wipe();
+      payloadKey.fill(0);
+    },
+    async handOff() {
+      // Armor is a text encoding of the whole stream: it stays sequential.
+      if (armor || started) return undefined;
+      started = true;
+      return { direction: 'seal', payloadKey, prefix: Buffer.concat([header, nonce]), inputOffset: 0 };
     },
   };
 }
@@ -229,7 +262,10 @@ export async function createEncryptStream(recipients: AgeRecipient[], options: E
   return processorTransform(await createEncryptor(recipients, options), 4 * sealedChunkSize);
 }
 
-function truncated(): CircleError {
+/** Bytes read at a time while looking for the end of the header (age headers are usually < 1 KiB). */
+const headerReadSize = 64 * 1024;
+
+export function truncated(): CircleError {
   return new CircleError('INTEGRITY', 'The age file is truncated or its payload was modified', { hint: 'Nothing trustworthy could be produced; discard any partial output.' });
 }
 
@@ -320,23 +356,24 @@ export function createDecryptor(identities: AgeIdentity[]): AgeStreamProcessor {
         return;
       }
       payloadKey = hkdf(fileKey!, queue.take(payloadNonceSize), 'payload');
+      // Whatever followed the nonce in the same reads stays queued: it is payload.
       state = 'payload';
-      // Whatever followed the nonce in the same reads is payload.
-      chunker.update(queue.takeAll());
     }
+  };
+
+  const updateHeader = async (data: Buffer): Promise<void> => {
+    // Copied: the header may wait for more input, and `data` is the caller's to reuse.
+    queue.push(armor ? armor.update(data) : Buffer.from(data));
+    await readHeader(false);
+    if (state === 'payload') chunker.update(queue.takeAll());
   };
 
   return {
     update(data, to) {
       emit = to;
-      if (state === 'payload') {
-        // The hot path: synchronous, no promise per input buffer.
-        chunker.update(armor ? armor.update(data) : data);
-        return;
-      }
-      // Copied: the header may wait for more input, and `data` is the caller's to reuse.
-      queue.push(armor ? armor.update(data) : Buffer.from(data));
-      return readHeader(false);
+      // The hot path: synchronous, no promise per input buffer.
+      if (state === 'payload') chunker.update(armor ? armor.update(data) : data);
+      else return updateHeader(data);
     },
     async final(to) {
       emit = to;
@@ -344,13 +381,34 @@ export function createDecryptor(identities: AgeIdentity[]): AgeStreamProcessor {
       if (state !== 'payload') {
         await readHeader(true);
         if ((state as string) !== 'payload') throw truncated();
-      } else if (queue.length > 0) {
-        chunker.update(queue.takeAll());
       }
+      if (queue.length > 0) chunker.update(queue.takeAll());
       chunker.final();
     },
     dispose() {
       chunker.wipe();
+      payloadKey?.fill(0);
+    },
+    async handOff(read) {
+      if (state !== 'detect' || queue.length > 0) return undefined;
+      // Armor (`-----BEGIN`) decodes as a stream; leading blank lines are left to the sequential path's detection.
+      const head = await read(0, headerReadSize);
+      if (head.length === 0 || head[0] === 0x2d || [0x20, 0x09, 0x0a, 0x0d].includes(head[0]!)) return undefined;
+      // The same header code as `update` and `final`, so a bad header fails with the same error.
+      queue.push(head);
+      let position = head.length;
+      await readHeader(false);
+      while ((state as string) !== 'payload') {
+        const more = await read(position, headerReadSize);
+        position += more.length;
+        queue.push(more);
+        await readHeader(more.length === 0);
+        if (more.length === 0 && (state as string) !== 'payload') throw truncated();
+      }
+      // The payload bytes read with the header are dropped: the engine reads the payload from its start.
+      const inputOffset = position - queue.length;
+      queue.takeAll();
+      return { direction: 'open', payloadKey: payloadKey!, prefix: Buffer.alloc(0), inputOffset };
     },
   };
 }
