@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, diffieHellman, randomBytes, type KeyObject } from 'node:crypto';
 
 /**
  * node:crypto speaks X25519 through KeyObjects; age speaks raw 32-byte strings.
@@ -39,7 +39,12 @@ export function x25519PublicFromScalar(scalar: Uint8Array): Buffer {
   return rawPublicKey(createPublicKey(x25519PrivateKey(scalar)));
 }
 
+/**
+ * Any 32 random bytes are an X25519 secret (the scalar is clamped when used), so
+ * no key-generation job is needed: exporting a key from one can hang Node 20 if a
+ * garbage collection runs meanwhile (see audit/details.ts).
+ */
 export function generateX25519(): { secret: Buffer; publicKey: Buffer } {
-  const { privateKey, publicKey } = generateKeyPairSync('x25519');
-  return { secret: rawPrivateKey(privateKey), publicKey: rawPublicKey(publicKey) };
+  const secret = randomBytes(32);
+  return { secret, publicKey: x25519PublicFromScalar(secret) };
 }
