@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { processFile } from '../../../src/core/age/file.js';
 import { createDecryptor, createEncryptor, generateX25519KeyPair, X25519Identity, X25519Recipient, type AgeStreamProcessor } from '../../../src/core/age/index.js';
 
@@ -64,6 +64,7 @@ describe('stream processors', () => {
 
 describe('processFile', () => {
   const dir = mkdtempSync(join(tmpdir(), 'circle-age-file-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   it('writes the output atomically, with reads and writes in flight across many buffers', async () => {
     const data = randomBytes(3 * 262_208 + 12_345);
     writeFileSync(join(dir, 'in'), data);
