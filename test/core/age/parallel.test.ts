@@ -1,4 +1,6 @@
+import * as crypto from 'node:crypto';
 import { createCipheriv, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import { existsSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, rmSync, truncateSync, appendFileSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +9,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { processFile, type ProcessFileOptions } from '../../../src/core/age/file.js';
 import { createDecryptor, createEncryptor, generateX25519KeyPair, X25519Identity, X25519Recipient, type AgeStreamProcessor } from '../../../src/core/age/index.js';
 import { PayloadPool } from '../../../src/core/age/payload-pool.js';
+import { payloadBatches, type PayloadJob } from '../../../src/core/age/payload-worker.js';
 import { hasAge, run } from './helpers.js';
 
 const pair = generateX25519KeyPair();
@@ -221,6 +224,59 @@ describe('PayloadPool', () => {
       closeSync(inputFd);
       closeSync(outputFd);
     }
+  });
+});
+
+describe('payloadBatches and the write lock', () => {
+  it('goes on sealing while another thread writes, holds at most two batches, and writes them all once the lock is free', () => {
+    const data = randomBytes(4 * batch * chunk + 100);
+    writeFileSync(p('lock.in'), data);
+    const key = randomBytes(32);
+    const control = new SharedArrayBuffer(16);
+    const lock = new Int32Array(control);
+    const inputFd = openSync(p('lock.in'), 'r');
+    const outputFd = openSync(p('lock.out'), 'w');
+    const job: PayloadJob = {
+      direction: 'seal',
+      payloadKey: key,
+      inputFd,
+      inputOffset: 0,
+      outputOffset: 0,
+      inputSize: data.length,
+      chunkCount: Math.ceil(data.length / chunk),
+      batchChunks: batch,
+      outputFd,
+      control,
+      collectEvery: 0,
+    };
+    try {
+      Atomics.store(lock, 3, 1); // another thread is writing
+      const run = payloadBatches({ crypto, fs }, job, {});
+      const steps = [run.next().value, run.next().value, run.next().value, run.next().value];
+      expect(steps).toEqual(['batch', 'blocked', 'blocked', 'blocked']);
+      expect(Atomics.load(lock, 0)).toBe(2); // two batches claimed and sealed, none written
+      expect(fs.fstatSync(outputFd).size).toBe(0);
+      Atomics.store(lock, 3, 0);
+      let step = run.next();
+      while (!step.done) step = run.next();
+      expect(step.value).toEqual({ type: 'done' });
+      expect(Atomics.load(lock, 2)).toBe(5); // every batch written
+      expect(Atomics.load(lock, 3)).toBe(0); // and the lock left free
+    } finally {
+      closeSync(inputFd);
+      closeSync(outputFd);
+    }
+    // The same bytes as the sequential STREAM: chunk i sealed under nonce i, the last one flagged.
+    const out = readFileSync(p('lock.out'));
+    for (let i = 0; i < job.chunkCount; i++) {
+      const nonce = Buffer.alloc(12);
+      nonce.writeUInt32BE(i, 7);
+      nonce[11] = i === job.chunkCount - 1 ? 1 : 0;
+      const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
+      const expected = Buffer.concat([cipher.update(data.subarray(i * chunk, (i + 1) * chunk)), (cipher.final(), cipher.getAuthTag())]);
+      expect(out.subarray(i * sealed, i * sealed + expected.length).equals(expected)).toBe(true);
+    }
+    expect(out.length).toBe(data.length + 16 * job.chunkCount);
   });
 });
 
