@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import { z } from 'zod';
 import { CircleError } from '../errors.js';
@@ -112,11 +112,15 @@ function fromPrivate(origin: string, detailsD: string, signingD: string): Requir
   return { origin, detailsPrivateKey, signingKey, detailsPublicKey: createPublicKey(detailsPrivateKey), verifyKey: createPublicKey(signingKey) };
 }
 
+/** A private key from its raw 32 bytes, through the fixed PKCS#8 prefix of RFC 8410. */
+function okpPrivateKey(crv: 'X25519' | 'Ed25519', raw: Buffer): KeyObject {
+  const prefix = Buffer.from(crv === 'X25519' ? '302e020100300506032b656e04220420' : '302e020100300506032b657004220420', 'hex');
+  return createPrivateKey({ key: Buffer.concat([prefix, raw]), format: 'der', type: 'pkcs8' });
+}
+
 /** node:crypto needs `x` to import an OKP JWK; derive it from a PKCS#8 import of the raw `d`. */
 function derivePublicX(crv: 'X25519' | 'Ed25519', d: string): string {
-  const prefix = Buffer.from(crv === 'X25519' ? '302e020100300506032b656e04220420' : '302e020100300506032b657004220420', 'hex');
-  const key = createPrivateKey({ key: Buffer.concat([prefix, Buffer.from(d, 'base64url')]), format: 'der', type: 'pkcs8' });
-  return createPublicKey(key).export({ format: 'jwk' }).x!;
+  return createPublicKey(okpPrivateKey(crv, Buffer.from(d, 'base64url'))).export({ format: 'jwk' }).x!;
 }
 
 async function readLegacyPrivate(homeDir: string): Promise<{ detailsPrivateKey: string; signingKey: string } | undefined> {
@@ -261,11 +265,17 @@ export async function auditKeysForNewVault(homeDir: string): Promise<Required<Au
   });
 }
 
-/** Fresh in-memory keys, for tests and library users that keep keys elsewhere. */
+/**
+ * Fresh in-memory keys, for tests and library users that keep keys elsewhere.
+ * Both are 32 random bytes (any such string is an X25519 secret or an Ed25519
+ * seed), not `generateKeyPairSync` keys: on Node 20, exporting a key from a
+ * key-generation job can hang if a garbage collection runs meanwhile (see
+ * audit/details.ts), and these keys are exported as JWK when saved.
+ */
 export function generateAuditKeys(origin = newOrigin()): Required<AuditKeys> {
-  const details = generateKeyPairSync('x25519');
-  const signing = generateKeyPairSync('ed25519');
-  return { origin, detailsPublicKey: details.publicKey, detailsPrivateKey: details.privateKey, signingKey: signing.privateKey, verifyKey: signing.publicKey };
+  const detailsPrivateKey = okpPrivateKey('X25519', randomBytes(32));
+  const signingKey = okpPrivateKey('Ed25519', randomBytes(32));
+  return { origin, detailsPublicKey: createPublicKey(detailsPrivateKey), detailsPrivateKey, signingKey, verifyKey: createPublicKey(signingKey) };
 }
 
 export function verifierKeyString(keys: Pick<AuditKeys, 'origin' | 'verifyKey'>): string {
