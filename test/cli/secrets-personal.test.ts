@@ -45,6 +45,17 @@ describe('personal vault scope', () => {
     expect(run(['secrets', 'get', 'MY_TOKEN', '--env', 'dev']).status).toBe(4);
   });
 
+  it('refuses names every JavaScript object has (exit 2), which used to end in an internal error', () => {
+    for (const name of ['constructor', '__proto__', 'hasOwnProperty']) {
+      const set = run(['secrets', 'set', name, '--env', 'dev'], { input: 'x' });
+      expect(set.status, set.stderr).toBe(2);
+      expect(set.stderr).toMatch(/reserved/);
+      expect(run(['secrets', 'get', name, '--env', 'dev']).status).toBe(2);
+    }
+    expect(run(['secrets', 'set', 'CONSTRUCTOR', '--env', 'dev'], { input: 'upper case is fine' }).status).toBe(0);
+    expect(run(['secrets', 'get', 'CONSTRUCTOR', '--env', 'dev']).stdout).toBe('upper case is fine\n');
+  });
+
   it('edited metadata or a moved record fails with exit 5', () => {
     run(['secrets', 'set', 'A', '--env', 'dev'], { input: 'a' });
     run(['secrets', 'set', 'B', '--env', 'dev'], { input: 'b' });

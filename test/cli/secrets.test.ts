@@ -60,6 +60,18 @@ describe('project scope end to end: two users and a CI key', () => {
     expect(as('bob', ['secrets', 'get', 'DATABASE_URL', '--env', 'production']).stdout).toBe('postgres://u:pw@db/app\n');
   });
 
+  it('refuses names every JavaScript object has, for secrets and recipients (exit 2)', () => {
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      const r = as('alice', ['secrets', 'set', name, '--env', 'production'], 'x');
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/reserved/);
+      expect(as('alice', ['secrets', 'get', name, '--env', 'production']).status).toBe(2);
+    }
+    const r = as('alice', ['secrets', 'recipients', 'add', 'constructor', keys.bob.recipient, '--env', 'production']);
+    expect(r.status, r.stderr).toBe(2);
+    expect(readFileSync(envFile(), 'utf8')).not.toMatch(/constructor|__proto__|toString/);
+  });
+
   it('a CI key is printed once and decrypts from CIRCLE_KEY_PRODUCTION alone', () => {
     const r = as('bob', ['secrets', 'ci-key', 'create', '--env', 'production']);
     expect(r.status, r.stderr).toBe(0);

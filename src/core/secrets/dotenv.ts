@@ -11,8 +11,8 @@ export function parseDotenv(text: string, source = '.env'): Record<string, strin
   const parsed = dotenv.parse(text);
   const bad = Object.keys(parsed).filter((k) => !secretNameSchema.safeParse(k).success);
   if (bad.length > 0) {
-    throw new CircleError('USAGE', `${source} has names that cannot be environment variables: ${bad.slice(0, 5).join(', ')}`, {
-      hint: 'Secret names are letters, digits and _, not starting with a digit; rename them in the file first.',
+    throw new CircleError('USAGE', `${source} has names that cannot be secret names: ${bad.slice(0, 5).join(', ')}`, {
+      hint: 'Secret names are letters, digits and _, not starting with a digit, and not a name every JavaScript object has (constructor, toString, …); rename them in the file first.',
     });
   }
   return parsed;

@@ -3,9 +3,25 @@ import { CircleError } from '../errors.js';
 
 /** Environment names as the config schema spells them. */
 export const envNameSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, - and _ (at most 63)');
+/**
+ * Names that every JavaScript object already has (`constructor`, `toString`,
+ * `__proto__`, …). Secrets and recipients are keyed by name in the JSON files
+ * and in the objects parsed from them, where such a name would find the
+ * built-in instead of an entry (or, for `__proto__`, replace the prototype), so
+ * they are refused where names come in.
+ */
+const notBuiltIn = (name: string) => !Object.prototype.hasOwnProperty.call(Object.prototype, name);
+const builtInMessage = 'reserved: every JavaScript object has a property of that name';
+
 /** Secret names are environment-variable names, so every secret can be injected and exported as dotenv. */
-export const secretNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,255}$/, 'letters, digits and _, not starting with a digit');
-export const recipientLabelSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'letters, digits and . _ @ - (at most 64)');
+export const secretNameSchema = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,255}$/, 'letters, digits and _, not starting with a digit')
+  .refine(notBuiltIn, builtInMessage);
+export const recipientLabelSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'letters, digits and . _ @ - (at most 64)')
+  .refine(notBuiltIn, builtInMessage);
 
 function check<T>(schema: z.ZodType<T>, value: string, what: string): T {
   const r = schema.safeParse(value);

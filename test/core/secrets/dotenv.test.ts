@@ -25,8 +25,9 @@ describe('dotenv import', () => {
     expect(p.SPACED_KEY).toBe('parsed');
     expect(parseDotenv(read('dotenv-extra.env')).EXPORT_PREFIX).toBe('exported');
   });
-  it('refuses names that cannot be environment variables', () => {
-    expect(() => parseDotenv('my.key=1\n')).toThrow(/cannot be environment variables/);
+  it('refuses names that cannot be secret names', () => {
+    expect(() => parseDotenv('my.key=1\n')).toThrow(/cannot be secret names: my\.key/);
+    expect(() => parseDotenv('OK=1\nconstructor=2\n')).toThrow(/cannot be secret names: constructor$/);
   });
 });
 
