@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { readDocument, updateDocument, type DocumentKind } from '../home/document.js';
+import { ownEntry } from '../own-entry.js';
 
 /**
  * Failed-login counters live outside the vault file because they must be
@@ -34,7 +35,7 @@ export async function lockedUntil(home: string, user: string, now = new Date()):
 }
 
 function activeLock(state: AuthState | undefined, user: string, now: Date): Date | undefined {
-  const until = state?.users[user]?.lockedUntil;
+  const until = state && ownEntry(state.users, user)?.lockedUntil;
   if (until && Date.parse(until) > now.getTime()) return new Date(until);
   return undefined;
 }
@@ -49,7 +50,7 @@ export async function recordLoginFailure(home: string, user: string, policy: Loc
   let outcome: FailureOutcome = { failures: 0 };
   await updateDocument(authStateDocument, authStatePath(home), (current) => {
     const state: AuthState = current ?? { users: {} };
-    const entry = state.users[user] ?? { failures: [] };
+    const entry = ownEntry(state.users, user) ?? { failures: [] };
     const since = now.getTime() - policy.windowMs;
     const failures = [...entry.failures.filter((f) => Date.parse(f) > since), now.toISOString()].slice(-Math.max(policy.maxFailures, 1) * 2);
     const existing = activeLock(state, user, now);

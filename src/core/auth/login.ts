@@ -2,6 +2,7 @@ import type { AuditSink } from '../audit/sink.js';
 import { discardAuditEvents } from '../audit/sink.js';
 import { argon2NeedsUpgrade, constantTimeEqual, currentArgon2Params, randomSalt } from '../crypto/kdf.js';
 import { CircleError } from '../errors.js';
+import { ownEntry } from '../own-entry.js';
 import { VaultContext } from '../vault/context.js';
 import { getInternal } from '../vault/internal-records.js';
 import type { UserRecord, VaultData } from '../vault/schema.js';
@@ -74,7 +75,7 @@ export async function loginWithPassword(home: string, options: LoginOptions): Pr
     await audit.record({ action: 'auth.login', outcome: 'denied', actor, target: user, reason: 'locked', details: { reason: 'locked' } });
     throw lockedError(user, locked);
   }
-  const record = data.users[user];
+  const record = ownEntry(data.users, user);
   if (!record) {
     // Spend the same time as a real check so timing does not reveal which names exist.
     await derivePasswordKeys(options.password, randomSalt(), currentArgon2Params());
@@ -128,7 +129,7 @@ export async function loginWithPassword(home: string, options: LoginOptions): Pr
   const expired = passwordExpired(record.passwordChangedAt, options.passwordPolicy ?? DEFAULT_PASSWORD_POLICY, now());
   // Commit the single-use parts (TOTP step, recovery code) under the vault lock: a concurrent login with the same code loses.
   const replayed = await updateVault(ctx.keys, async (current) => {
-    const fresh = current.users[user];
+    const fresh = ownEntry(current.users, user);
     if (!fresh) return { result: true };
     if (factor === 'totp' && step !== undefined) {
       if (fresh.mfa.lastStep !== undefined && step <= fresh.mfa.lastStep) return { result: true };

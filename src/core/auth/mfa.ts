@@ -1,4 +1,5 @@
 import { CircleError } from '../errors.js';
+import { ownEntry } from '../own-entry.js';
 import type { VaultContext } from '../vault/context.js';
 import { deleteInternal, getInternal, putInternal } from '../vault/internal-records.js';
 import { updateVault } from '../vault/store.js';
@@ -22,7 +23,7 @@ export async function beginMfaEnrolment(ctx: VaultContext): Promise<MfaEnrolment
   const user = selfUser(ctx);
   const secret = generateTotpSecret();
   await updateVault(ctx.keys, (current) => {
-    if (current.users[user]?.mfa.enabled) throw new CircleError('CONFLICT', `MFA is already enabled for "${user}"`, { hint: 'Disable it first with `circle auth mfa disable`.' });
+    if (ownEntry(current.users, user)?.mfa.enabled) throw new CircleError('CONFLICT', `MFA is already enabled for "${user}"`, { hint: 'Disable it first with `circle auth mfa disable`.' });
     putInternal(current, ctx, 'totp-pending', user, secret);
     return { body: current, result: undefined };
   });
@@ -36,7 +37,7 @@ export async function confirmMfaEnrolment(ctx: VaultContext, code: string, now =
   const user = selfUser(ctx);
   const codes = generateRecoveryCodes();
   await updateVault(ctx.keys, async (current) => {
-    const record = current.users[user];
+    const record = ownEntry(current.users, user);
     const pending = await getInternal(current, ctx, 'totp-pending', user);
     if (!record || !pending) throw new CircleError('USAGE', 'No MFA enrolment is pending', { hint: 'Start with `circle auth mfa enable`.' });
     const step = matchTotpStep(pending, code.trim(), Math.floor(now.getTime() / 1000));
@@ -59,7 +60,7 @@ export async function disableMfa(ctx: VaultContext, target?: string): Promise<vo
   const user = target ?? selfUser(ctx);
   if (ctx.actor.type !== 'user' || ctx.actor.id !== user) await ctx.require('users.manage', user);
   await updateVault(ctx.keys, (current) => {
-    const record = current.users[user];
+    const record = ownEntry(current.users, user);
     if (!record) throw new CircleError('NOT_FOUND', `No user "${user}"`);
     record.mfa = { enabled: false, recoveryCodes: [] };
     deleteInternal(current, 'totp', user);
@@ -74,7 +75,7 @@ export async function regenerateRecoveryCodes(ctx: VaultContext): Promise<{ reco
   const user = selfUser(ctx);
   const codes = generateRecoveryCodes();
   await updateVault(ctx.keys, (current) => {
-    const record = current.users[user];
+    const record = ownEntry(current.users, user);
     if (!record?.mfa.enabled) throw new CircleError('USAGE', 'MFA is not enabled', { hint: 'Enable it with `circle auth mfa enable`.' });
     record.mfa.recoveryCodes = codes.map((c) => ({ hash: hashRecoveryCode(ctx.rootKey, current.vaultId, user, c) }));
     return { body: current, result: undefined };

@@ -6,6 +6,7 @@ import { randomKey } from '../crypto/aead.js';
 import { constantTimeEqual } from '../crypto/kdf.js';
 import { generateX25519KeyPair } from '../crypto/x25519.js';
 import { CircleError } from '../errors.js';
+import { ownEntry } from '../own-entry.js';
 import { VaultContext } from '../vault/context.js';
 import { deleteInternal, putInternal } from '../vault/internal-records.js';
 import type { TokenRecord } from '../vault/schema.js';
@@ -106,7 +107,7 @@ export async function listMachineTokens(ctx: VaultContext, now = new Date()): Pr
 export async function revokeMachineToken(ctx: VaultContext, idOrName: string, now = new Date()): Promise<TokenSummary> {
   await ctx.require('tokens.manage', `token:${idOrName}`);
   const summary = await updateVault(ctx.keys, (current) => {
-    const t = current.tokens[idOrName] ?? Object.values(current.tokens).find((x) => x.name === idOrName && !x.revokedAt);
+    const t = ownEntry(current.tokens, idOrName) ?? Object.values(current.tokens).find((x) => x.name === idOrName && !x.revokedAt);
     if (!t) throw new CircleError('NOT_FOUND', `No machine token "${idOrName}"`, { hint: 'See `circle auth token list`.' });
     if (t.revokedAt) return { result: summarize(t, now) };
     const { wrappedTokenKey: _w, escrowedTokenKey: _e, wrappedRoot: _r, ...rest } = t;
@@ -129,7 +130,7 @@ export async function unlockWithMachineToken(home: string, token: string, option
   const id = m[1]!;
   const secret = Buffer.from(m[2]!, 'base64url');
   const data = await readVaultOrFail(home);
-  const record = data.tokens[id];
+  const record = ownEntry(data.tokens, id);
   const actor = { type: 'token' as const, id };
   const deny = async (reason: string): Promise<never> => {
     // Target and clear reason follow the watch conventions (watch.ts), so a revoked token's use alerts without the audit key.

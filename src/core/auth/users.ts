@@ -1,5 +1,6 @@
 import type { AuditSink } from '../audit/sink.js';
 import { CircleError } from '../errors.js';
+import { ownEntry } from '../own-entry.js';
 import type { VaultContext } from '../vault/context.js';
 import { deleteInternal } from '../vault/internal-records.js';
 import { rekeyBody, reencryptInternal, sealingKeys } from '../vault/rekey.js';
@@ -48,7 +49,7 @@ function parseName(name: string): string {
 }
 
 function mustFind(data: VaultData, name: string): UserRecord {
-  const u = data.users[name];
+  const u = ownEntry(data.users, name);
   if (!u) throw new CircleError('NOT_FOUND', `No user "${name}"`, { hint: 'See `circle auth users list`.', details: { user: name } });
   return u;
 }
@@ -77,7 +78,7 @@ export async function addUser(ctx: VaultContext, input: { name: string; role: Ro
   await ctx.require('users.manage', `user:${name}`);
   checkPassword(input.password, name, input.policy ?? DEFAULT_PASSWORD_POLICY);
   const record = await updateVault(ctx.keys, async (current) => {
-    if (current.users[name]) throw new CircleError('ALREADY_EXISTS', `User "${name}" already exists`, { details: { user: name } });
+    if (ownEntry(current.users, name)) throw new CircleError('ALREADY_EXISTS', `User "${name}" already exists`, { details: { user: name } });
     const record = await addUserToBody(current, ctx.rootKey, ctx, { name, role: input.role, password: input.password, mustChangePassword: true });
     return { body: current, result: record };
   });

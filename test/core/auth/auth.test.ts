@@ -6,7 +6,7 @@ import { recordLoginFailure, lockedUntil } from '../../../src/core/auth/lockout.
 import { checkPassword, passwordExpired } from '../../../src/core/auth/password-policy.js';
 import { ROLES, roleHas, PERMISSIONS } from '../../../src/core/auth/permissions.js';
 import {
-  addUser, createMachineToken, createSession, initVault, loginWithPassword, removeUser, setUserLocked, setUserRole, unlockWithMachineToken, unlockWithSession, vaultPath,
+  addUser, createMachineToken, createSession, initVault, loginWithPassword, removeUser, revokeMachineToken, setUserLocked, setUserRole, unlockWithMachineToken, unlockWithSession, vaultPath,
 } from '../../../src/core/vault/index.js';
 import type { AuditEvent } from '../../../src/core/audit/sink.js';
 
@@ -102,6 +102,19 @@ describe('users', () => {
     await expect(loginWithPassword(home, { user: 'alice', password: PW })).resolves.toBeDefined();
     await expect(unlockWithMachineToken(home, token)).resolves.toBeDefined();
     await expect(removeUser(ctx, 'alice')).rejects.toMatchObject({ code: 'USAGE' });
+  });
+
+  it('names every object has (constructor, toString, __proto__) are users like any other, or no user at all', async () => {
+    const { ctx } = await initVault(home, { admin: 'alice', password: PW });
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      // These used to find Object.prototype's members and end in TypeErrors (exit 10).
+      await expect(loginWithPassword(home, { user: name, password: PW })).rejects.toMatchObject({ code: 'AUTH_FAILED', exitCode: 3 });
+      await expect(setUserLocked(ctx, name, true)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(revokeMachineToken(ctx, name)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    }
+    await addUser(ctx, { name: 'constructor', role: 'developer', password: 'robert passphrase' });
+    const user = await loginWithPassword(home, { user: 'constructor', password: 'robert passphrase', allowPasswordChange: true });
+    expect(user.ctx.actor.id).toBe('constructor');
   });
 
   it('locks, changes roles, and keeps the last admin', async () => {
