@@ -72,6 +72,25 @@ describe('personal vault scope', () => {
     writeFileSync(file, original);
   });
 
+  it('a malformed record fails the commands that use it (exit 5), and no write touches the file', () => {
+    const file = join(home, 'secrets/dev.json');
+    const original = readFileSync(file, 'utf8');
+    const doc = JSON.parse(original);
+    doc.data.secrets.B[0].record.iv = 'not base64!';
+    const damaged = JSON.stringify(doc);
+    writeFileSync(file, damaged);
+    // `get` and `history` of another secret validate only that secret's versions.
+    expect(run(['secrets', 'get', 'A', '--env', 'dev']).stdout).toBe('a\n');
+    expect(run(['secrets', 'history', 'A', '--env', 'dev']).status).toBe(0);
+    const getB = run(['secrets', 'get', 'B', '--env', 'dev']);
+    expect(getB.status).toBe(5);
+    expect(getB.stderr).toMatch(/secrets\.B\.0\.record\.iv/);
+    expect(run(['secrets', 'list', '--env', 'dev']).status).toBe(5);
+    expect(run(['secrets', 'set', 'C', '--env', 'dev'], { input: 'c' }).status).toBe(5);
+    expect(readFileSync(file, 'utf8')).toBe(damaged);
+    writeFileSync(file, original);
+  });
+
   it("inside a project, the logged-in user's vault key opens the project secrets", () => {
     expect(run(['secrets', 'set', 'TEAM', '--env', 'staging'], { cwd: project, input: 'shared' }).status).toBe(0);
     expect(run(['secrets', 'get', 'TEAM', '--env', 'staging'], { cwd: project }).stdout).toBe('shared\n');

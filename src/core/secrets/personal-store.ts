@@ -65,6 +65,28 @@ async function load(ctx: VaultContext, env: string): Promise<PersonalFile> {
   return file ?? { env, secrets: {} };
 }
 
+/**
+ * The file as a read of one secret sees it: that secret's versions validated
+ * in full, every other secret only as a non-empty list (writes, `list` and
+ * `run` still validate the whole file). Validating every record of a
+ * 1,000-secret file was ~45 ms of a ~370 ms `circle secrets get`: zod's first
+ * parse in a fresh process.
+ */
+async function loadOne(ctx: VaultContext, env: string, name: string): Promise<PersonalVersion[] | undefined> {
+  const kind: DocumentKind<{ env: string; secrets: Record<string, unknown[] | undefined> }> = {
+    format: personalSecretsDocument.format,
+    version: personalSecretsDocument.version,
+    schema: z.strictObject({
+      env: z.string(),
+      secrets: z.object({ [name]: z.array(versionSchema).min(1).optional() }).catchall(z.array(z.unknown()).min(1)),
+    }),
+  };
+  const file = await readDocument(kind, personalSecretsPath(ctx.home, env));
+  if (file && file.env !== env) throw new CircleError('INTEGRITY', `${personalSecretsPath(ctx.home, env)} claims environment "${file.env}"`);
+  // Own entries only: parseSecretName has refused the names every object inherits.
+  return file?.secrets[name] as PersonalVersion[] | undefined;
+}
+
 function notFound(env: string, name: string): CircleError {
   return new CircleError('NOT_FOUND', `No secret ${name} in your ${env} secrets`, { details: { name, env } });
 }
@@ -72,7 +94,7 @@ function notFound(env: string, name: string): CircleError {
 export async function getPersonalSecret(ctx: VaultContext, env: string, name: string, options: { version?: number } = {}): Promise<SecretValue> {
   parseSecretName(name);
   return audited(ctx, 'secrets.read', 'secrets.read', target(env, name), async () => {
-    const versions = (await load(ctx, env)).secrets[name];
+    const versions = await loadOne(ctx, env, name);
     if (!versions) throw notFound(env, name);
     const v = options.version === undefined ? versions[0]! : versions.find((x) => x.v === options.version);
     if (!v) throw new CircleError('NOT_FOUND', `Secret ${name} has no version ${options.version}`);
@@ -109,7 +131,7 @@ export async function listPersonalSecrets(ctx: VaultContext, env: string): Promi
 export async function personalSecretHistory(ctx: VaultContext, env: string, name: string): Promise<SecretHistoryEntry[]> {
   parseSecretName(name);
   return audited(ctx, 'secrets.read', 'secrets.history', target(env, name), async () => {
-    const versions = (await load(ctx, env)).secrets[name];
+    const versions = await loadOne(ctx, env, name);
     if (!versions) throw notFound(env, name);
     for (const v of versions) await open(ctx, env, name, v);
     return versions.map((v, i) => ({ version: v.v, at: v.at, by: v.by, current: i === 0 }));
