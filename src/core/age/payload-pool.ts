@@ -71,7 +71,7 @@ export class PayloadPool {
     const seal = handOff.direction === 'seal';
     // An empty plaintext is one empty chunk; an empty payload cannot even hold a tag.
     if (!seal && inputSize === 0) throw truncated();
-    const control = new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
+    const control = new SharedArrayBuffer((writeLockIndex + 1) * Int32Array.BYTES_PER_ELEMENT);
     const job: PayloadJob = {
       direction: handOff.direction,
       payloadKey: handOff.payloadKey,

@@ -59,10 +59,16 @@ async function audited<T>(ctx: VaultContext, permission: 'secrets.read' | 'secre
   }
 }
 
+/** The environment's file read as `kind`, refused when it claims another environment. */
+async function readEnvFile<T extends { env: string }>(ctx: VaultContext, env: string, kind: DocumentKind<T>): Promise<T | undefined> {
+  const path = personalSecretsPath(ctx.home, env);
+  const file = await readDocument(kind, path);
+  if (file && file.env !== env) throw new CircleError('INTEGRITY', `${path} claims environment "${file.env}"`);
+  return file;
+}
+
 async function load(ctx: VaultContext, env: string): Promise<PersonalFile> {
-  const file = await readDocument(personalSecretsDocument, personalSecretsPath(ctx.home, env));
-  if (file && file.env !== env) throw new CircleError('INTEGRITY', `${personalSecretsPath(ctx.home, env)} claims environment "${file.env}"`);
-  return file ?? { env, secrets: {} };
+  return (await readEnvFile(ctx, env, personalSecretsDocument)) ?? { env, secrets: {} };
 }
 
 /**
@@ -81,8 +87,7 @@ async function loadOne(ctx: VaultContext, env: string, name: string): Promise<Pe
       secrets: z.object({ [name]: z.array(versionSchema).min(1).optional() }).catchall(z.array(z.unknown()).min(1)),
     }),
   };
-  const file = await readDocument(kind, personalSecretsPath(ctx.home, env));
-  if (file && file.env !== env) throw new CircleError('INTEGRITY', `${personalSecretsPath(ctx.home, env)} claims environment "${file.env}"`);
+  const file = await readEnvFile(ctx, env, kind);
   // Own entries only: parseSecretName has refused the names every object inherits.
   return file?.secrets[name] as PersonalVersion[] | undefined;
 }
