@@ -1,10 +1,12 @@
+import { format, inspect } from 'node:util';
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { CircleError, ExitCode, isCircleError, type CircleErrorJson } from '../core/errors.js';
 import { ensureHome, resolveCacheDir, resolveHome, type HomeLocation } from '../core/home/paths.js';
 import { renderError, toCircleError } from './errors.js';
 import type { ConfigSources, ResolvedConfig } from '../core/config/resolve.js';
 import { setDefaultLockTimeout } from '../core/home/lock.js';
-import { startProgress, type Progress } from './progress.js';
+import type { Progress } from './progress.js';
+import { commandStreams, createIo, isCI, paint, type Colour, type Io } from './io.js';
 
 // oclif's parser constraints, which it does not export by name.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -49,6 +51,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected exitCode: number = ExitCode.ok;
   protected globalFlags!: BaseFlags<T>;
   private homeLocation: HomeLocation | undefined;
+  private ioInstance: Io | undefined;
 
   public override async init(): Promise<void> {
     await super.init();
@@ -60,6 +63,22 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       strict: this.ctor.strict,
     });
     this.globalFlags = flags as BaseFlags<T>;
+    this.ioInstance = this.buildIo();
+  }
+
+  /** The command's streams, colour per stream, prompting and progress (src/cli/io.ts). */
+  protected get io(): Io {
+    // Before init has parsed the global flags (an error while parsing), build one without caching it.
+    return this.ioInstance ?? this.buildIo();
+  }
+
+  private buildIo(): Io {
+    const streams = commandStreams();
+    const flags = this.globalFlags as BaseFlags<T> | undefined;
+    return createIo(
+      { env: streams.env ?? process.env, json: this.jsonEnabled(), quiet: Boolean(flags?.quiet), noInput: Boolean(flags?.['no-input']), noColor: Boolean(flags?.['no-color']) },
+      streams,
+    );
   }
 
   /**
@@ -110,38 +129,53 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** True only when a person can answer: TTYs on stdin and stderr, no --json, no --no-input, not CI. */
   protected canPrompt(): boolean {
-    return Boolean(process.stdin.isTTY && process.stderr.isTTY) && !this.jsonEnabled() && !this.globalFlags['no-input'] && !isCI();
+    return this.io.canPrompt;
   }
 
-  /**
-   * A spinner on stderr when a person is watching; a silent no-op otherwise. A terminal
-   * that reports no width (a pty never sized, as under `docker run -t`) gets none: the
-   * spinner counts wrapped lines against the width to redraw, and floods such a terminal.
-   */
+  /** A spinner on stderr when a person is watching; a silent no-op otherwise. */
   protected progress(text: string): Progress {
-    const show = Boolean(process.stderr.isTTY && process.stderr.columns > 0) && !this.jsonEnabled() && !this.globalFlags.quiet && !isCI();
-    return startProgress(text, show);
+    return this.io.progress(text);
+  }
+
+  /** A line of data on stdout. */
+  public override log(message = '', ...args: unknown[]): void {
+    // As oclif's: nothing under --json, and the same formatting, so output stays byte-identical.
+    if (this.jsonEnabled()) return;
+    this.io.out.write(`${format(typeof message === 'string' ? message : inspect(message), ...args)}\n`);
+  }
+
+  /** Text written to stdout exactly as given (a value, a file's contents, a stream of lines). */
+  protected writeOut(text: string): void {
+    this.io.out.write(text);
+  }
+
+  /** Colour for stdout text, only when stdout is a terminal that allows it. */
+  protected paintOut(colour: Colour, text: string): string {
+    return paint(this.io.out, colour, text);
+  }
+
+  /** Colour for stderr text, only when stderr is a terminal that allows it. */
+  protected paintErr(colour: Colour, text: string): string {
+    return paint(this.io.err, colour, text);
   }
 
   /** A line for people on stderr, so stdout keeps only data. */
   protected note(text: string): void {
-    if (!this.jsonEnabled() && !this.globalFlags.quiet) process.stderr.write(`${text}\n`);
+    if (!this.jsonEnabled() && !this.globalFlags.quiet) this.io.err.write(`${text}\n`);
   }
 
   protected warnLine(text: string): void {
-    if (!this.jsonEnabled()) process.stderr.write(`${colorize('yellow', 'Warning:')} ${text}\n`);
+    if (!this.jsonEnabled()) this.io.err.write(`${this.paintErr('yellow', 'Warning:')} ${text}\n`);
   }
 
   /** All of stdin (for `--password-stdin` and friends); refuses to wait on an interactive terminal. */
   protected async readStdin(): Promise<string> {
-    if (process.stdin.isTTY) {
+    if (this.io.in.isTTY) {
       throw new CircleError('INPUT_REQUIRED', 'Expected input on stdin, but stdin is a terminal', {
         hint: 'Pipe the value in, for example: printf %s "$VALUE" | circle …',
       });
     }
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
+    return this.io.in.readAll();
   }
 
   protected override async catch(error: Error & { exitCode?: number }): Promise<void> {
@@ -150,7 +184,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (this.jsonEnabled()) {
       this.logJson({ error: circleError.toJSON() satisfies CircleErrorJson });
     } else {
-      process.stderr.write(renderError(circleError, error));
+      this.io.err.write(renderError(circleError, error, this.io.err.colour));
     }
   }
 
@@ -161,21 +195,18 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** JSON on stdout is plain, never coloured: it is for machines. */
   public override logJson(json: unknown): void {
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    this.io.out.write(`${JSON.stringify(json, null, 2)}\n`);
   }
 }
 
-export function isCI(env: NodeJS.ProcessEnv = process.env): boolean {
-  const ci = env.CI;
-  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
-}
+export { isCI };
 
-const ansi = { red: 31, yellow: 33, dim: 2, bold: 1, green: 32 } as const;
-
-/** Minimal ANSI colouring so start-up need not load chalk; off unless stderr is a TTY and colour is allowed. */
-export function colorize(color: keyof typeof ansi, text: string): string {
-  if (!process.stderr.isTTY || process.env.FORCE_COLOR === '0' || process.env.NO_COLOR !== undefined) return text;
-  return `\u001B[${ansi[color]}m${text}\u001B[0m`;
+/**
+ * @deprecated Colour decided on stderr: use `paintErr`/`paintOut` of the command, or `paint(io.err, …)`,
+ * which decide on the stream the text is written to.
+ */
+export function colorize(color: Colour, text: string): string {
+  return paint({ colour: Boolean(process.stderr.isTTY) && process.env.FORCE_COLOR !== '0' && process.env.NO_COLOR === undefined }, color, text);
 }
 
 export { isCircleError };

@@ -25,9 +25,9 @@ export function toCircleError(error: unknown): CircleError {
 }
 
 /** One line of error, one line of hint; the stack only when DEBUG names circle. */
-export function renderError(error: CircleError, original: unknown): string {
-  const red = (text: string) => paint(31, text);
-  const dim = (text: string) => paint(2, text);
+export function renderError(error: CircleError, original: unknown, colour = stderrColour()): string {
+  const red = (text: string) => (colour ? paint(31, text) : text);
+  const dim = (text: string) => (colour ? paint(2, text) : text);
   let out = `${red('Error:')} ${error.message}\n`;
   if (error.hint) out += `${dim('Hint:')} ${error.hint}\n`;
   if (debugEnabled()) {
@@ -44,8 +44,11 @@ function debugEnabled(): boolean {
   return debug.split(/[\s,]+/).some((pattern) => pattern === '*' || pattern.startsWith('circle'));
 }
 
+function stderrColour(): boolean {
+  return Boolean(process.stderr.isTTY) && process.env.FORCE_COLOR !== '0' && process.env.NO_COLOR === undefined;
+}
+
 function paint(code: number, text: string): string {
-  if (!process.stderr.isTTY || process.env.FORCE_COLOR === '0' || process.env.NO_COLOR !== undefined) return text;
   return `\u001B[${code}m${text}\u001B[0m`;
 }
 

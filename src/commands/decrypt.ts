@@ -41,7 +41,7 @@ export default class Decrypt extends BaseCommand<typeof Decrypt> {
           fromStdin: flags['passphrase-stdin'],
           stdinIsData: args.input === undefined || args.input === '-',
           readStdin: () => this.readStdin(),
-          prompt: this.canPrompt() ? () => promptPassphrase() : undefined,
+          prompt: this.canPrompt() ? () => promptPassphrase(this.io.err.stream, this.io.in.stream) : undefined,
         });
         return new age.ScryptIdentity(pass).unwrap(stanzas);
       },
@@ -52,7 +52,7 @@ export default class Decrypt extends BaseCommand<typeof Decrypt> {
   }
 }
 
-async function promptPassphrase(): Promise<string> {
+async function promptPassphrase(output: NodeJS.WritableStream, input: NodeJS.ReadableStream): Promise<string> {
   const { password } = await import('@inquirer/prompts');
-  return password({ message: 'Passphrase', mask: true }, { output: process.stderr });
+  return password({ message: 'Passphrase', mask: true }, { output, input });
 }

@@ -1,4 +1,4 @@
-import { BaseCommand, colorize } from '../cli/base-command.js';
+import { BaseCommand } from '../cli/base-command.js';
 import type { DoctorReport } from '../core/doctor.js';
 
 export type DoctorResult = DoctorReport;
@@ -16,7 +16,7 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
     const report = await runDoctor(resolveHome(this.globalFlags.home), this.config.version);
     if (!report.ok) this.exitCode = 1;
     if (!this.jsonEnabled()) {
-      const mark = { ok: colorize('green', 'ok  '), warn: colorize('yellow', 'warn'), fail: colorize('red', 'FAIL') };
+      const mark = { ok: this.paintOut('green', 'ok  '), warn: this.paintOut('yellow', 'warn'), fail: this.paintOut('red', 'FAIL') };
       this.log(`circle ${report.version} on Node.js ${report.node} (${report.platform})`);
       for (const check of report.checks) {
         this.log(`${mark[check.status]}  ${check.message}`);

@@ -42,13 +42,13 @@ export default class Encrypt extends BaseCommand<typeof Encrypt> {
         fromStdin: flags['passphrase-stdin'],
         stdinIsData: args.input === undefined || args.input === '-',
         readStdin: () => this.readStdin(),
-        prompt: this.canPrompt() ? () => promptNewPassphrase() : undefined,
+        prompt: this.canPrompt() ? () => promptNewPassphrase(this.io.err.stream, this.io.in.stream) : undefined,
       });
       recipients.push(new age.ScryptRecipient(pass));
     }
     if (recipients.length === 0) throw new CircleError('INPUT_REQUIRED', 'No recipients', { hint: 'Pass -r age1…, -R FILE or -p.' });
     if (!flags.output && this.jsonEnabled()) throw new CircleError('USAGE', '--json needs -o FILE: stdout cannot carry both the ciphertext and the JSON result');
-    if (!flags.output && process.stdout.isTTY && !flags.armor) {
+    if (!flags.output && this.io.out.isTTY && !flags.armor) {
       throw new CircleError('USAGE', 'Refusing to write binary ciphertext to a terminal', { hint: 'Pass -o FILE, redirect stdout, or use -a.' });
     }
     await processFile(args.input, await age.createEncryptor(recipients, { armor: flags.armor }), flags.output, { collect: youngGenerationCollector() });
@@ -57,9 +57,9 @@ export default class Encrypt extends BaseCommand<typeof Encrypt> {
   }
 }
 
-async function promptNewPassphrase(): Promise<string> {
+async function promptNewPassphrase(output: NodeJS.WritableStream, input: NodeJS.ReadableStream): Promise<string> {
   const { password } = await import('@inquirer/prompts');
-  const context = { output: process.stderr };
+  const context = { output, input };
   const first = await password({ message: 'Passphrase', mask: true }, context);
   const second = await password({ message: 'Confirm passphrase', mask: true }, context);
   if (first !== second) throw new CircleError('USAGE', 'The passphrases do not match');

@@ -78,7 +78,7 @@ export default class Init extends BaseCommand<typeof Init> {
       this.note('Add the otpauth:// URI above to your authenticator, then run `circle auth login` and `circle auth mfa enable --code CODE`.');
       return { ...result, mfa: 'pending', otpauthUri: enrolment.uri };
     }
-    process.stderr.write(`\nScan this with your authenticator app:\n${await prompts.terminalQr(enrolment.uri)}\nOr enter the key manually: ${enrolment.secret}\n\n`);
+    this.io.err.write(`\nScan this with your authenticator app:\n${await prompts.terminalQr(enrolment.uri, this.io.err.colour)}\nOr enter the key manually: ${enrolment.secret}\n\n`);
     for (let attempt = 1; ; attempt++) {
       try {
         const { recoveryCodes } = await confirmMfaEnrolment(ctx, await prompts.promptCode('Code from the app'));

@@ -1,25 +1,31 @@
-import chalk from 'chalk';
+import defaultChalk, { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { DepsScanResult } from '../../core/scan/deps/scan.js';
 import type { Severity } from '../../core/scan/report/types.js';
 
-const PAINT: Record<Severity, (s: string) => string> = {
+const severityPainter = (chalk: ChalkInstance): Record<Severity, (s: string) => string> => ({
   critical: (s) => chalk.bgRed.white.bold(s),
   high: (s) => chalk.red.bold(s),
   moderate: (s) => chalk.yellow(s),
   low: (s) => chalk.cyan(s),
   none: (s) => chalk.gray(s),
-};
+});
 
-/** The human report: one row per vulnerable package, its advisories stacked in the row. */
-export function renderDepsTable(result: DepsScanResult): string {
+/**
+ * The human report: one row per vulnerable package, its advisories stacked in the row.
+ * `colour` is the decision for the stream the report goes to (never for a file): chalk's own
+ * guess looks at stdout alone, and cli-table3 colours borders whatever the stream is.
+ */
+export function renderDepsTable(result: DepsScanResult, colour: boolean): string {
+  const chalk = colour ? new Chalk({ level: Math.max(1, defaultChalk.level) as 1 | 2 | 3 }) : new Chalk({ level: 0 });
+  const PAINT = severityPainter(chalk);
   const lines: string[] = [];
   if (result.vulnerabilities.length === 0) {
     lines.push(chalk.green(`No known vulnerabilities in ${result.packages} packages from ${result.lockfiles.length} lockfile(s).`));
   } else {
     const table = new Table({
       head: ['Package', 'Severity', 'Advisory', 'Fixed in', 'Introduced via', 'Lockfile'],
-      style: { head: ['bold'] },
+      style: colour ? { head: ['bold'] } : { head: [], border: [] },
       wordWrap: true,
       colWidths: [28, 10, 24, 12, 30, 30],
     });

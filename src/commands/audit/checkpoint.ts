@@ -64,7 +64,7 @@ export default class AuditCheckpoint extends BaseCommand<typeof AuditCheckpoint>
       await writeFileAtomic(flags.out, record.note, { mode: 0o644 });
       this.note(`Checkpoint of ${cp.size} entries written to ${flags.out}`);
     } else if (!this.jsonEnabled()) {
-      process.stdout.write(record.note);
+      this.writeOut(record.note);
     }
     return { origin: keys.origin, size: cp.size, root: cp.root.toString('base64'), note: record.note, verifierKey, ...(flags.out ? { out: flags.out } : {}) };
   }

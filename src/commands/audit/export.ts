@@ -33,7 +33,7 @@ export default class AuditExport extends BaseCommand<typeof AuditExport> {
       ...(flags.outcome ? { outcome: flags.outcome as 'success' | 'denied' | 'failure' } : {}),
     };
     const { createWriteStream } = await import('node:fs');
-    const sink = flags.out ? createWriteStream(flags.out, { mode: 0o600 }) : process.stdout;
+    const sink = flags.out ? createWriteStream(flags.out, { mode: 0o600 }) : this.io.out.stream;
     let count = 0;
     let pending = '';
     await forEachEntry(home, (entry, raw) => {

@@ -42,8 +42,8 @@ export default class AuditWatch extends BaseCommand<typeof AuditWatch> {
     const print = (a: AuditAlert) => {
       alerts.push(a);
       if (this.jsonEnabled()) return;
-      if (flags.format === 'json') process.stdout.write(`${JSON.stringify(a)}\n`);
-      else process.stdout.write(`ALERT ${a.time} ${a.rule}${a.seq === undefined ? '' : ` #${a.seq}`}: ${a.message}\n`);
+      if (flags.format === 'json') this.writeOut(`${JSON.stringify(a)}\n`);
+      else this.writeOut(`ALERT ${a.time} ${a.rule}${a.seq === undefined ? '' : ` #${a.seq}`}: ${a.message}\n`);
     };
     const { evaluateAuditLog, followAuditLog } = await import('../../core/audit/watch.js');
     if (flags.once) {

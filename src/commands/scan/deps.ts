@@ -108,7 +108,7 @@ Exits 1 when a finding is at or above --fail-on (default: the scan.failOn settin
     const tool = { name: 'circle', version: this.config.version, informationUri: 'https://github.com/circle-core/circle-core' };
     if (format === 'table') {
       const { renderDepsTable } = await import('../../cli/scan/deps-table.js');
-      text = renderDepsTable(result);
+      text = renderDepsTable(result, output === undefined && this.io.out.colour);
     } else if (format === 'json') {
       text = JSON.stringify(summary, null, 2);
     } else if (format === 'cyclonedx') {

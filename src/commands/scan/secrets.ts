@@ -104,7 +104,7 @@ export default class ScanSecrets extends BaseCommand<typeof ScanSecrets> {
       }
       case 'github': {
         const { toGithubAnnotations } = await import('../../core/scan/report/github.js');
-        process.stdout.write(toGithubAnnotations(report));
+        this.writeOut(toGithubAnnotations(report));
         break;
       }
       default: {

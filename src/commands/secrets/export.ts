@@ -46,7 +46,7 @@ export default class SecretsExport extends BaseCommand<typeof SecretsExport> {
       await writeFileAtomic(flags.output, text, { mode: 0o600 });
       this.note(`Wrote ${Object.keys(values).length} secrets to ${flags.output}`);
     } else if (!this.jsonEnabled()) {
-      process.stdout.write(text);
+      this.writeOut(text);
     }
     return {
       env: backend.env,

@@ -24,7 +24,7 @@ export default class SecretsGet extends BaseCommand<typeof SecretsGet> {
     const cfg = await this.settings({ environment: flags.env });
     const backend = await openCommandBackend(home, cfg, flags);
     const result = await backend.get(args.name, flags.version === undefined ? {} : { version: flags.version });
-    if (!this.jsonEnabled()) process.stdout.write(`${result.value}\n`);
+    if (!this.jsonEnabled()) this.writeOut(`${result.value}\n`);
     return result;
   }
 }

@@ -56,7 +56,7 @@ export default class SecretsImport extends BaseCommand<typeof SecretsImport> {
     let deleteSource = flags['delete-source'];
     if (!deleteSource && this.canPrompt()) {
       const { confirm } = await import('@inquirer/prompts');
-      deleteSource = await confirm({ message: `Delete the plaintext file ${source} now?`, default: true }, { output: process.stderr });
+      deleteSource = await confirm({ message: `Delete the plaintext file ${source} now?`, default: true }, { output: this.io.err.stream, input: this.io.in.stream });
     }
     if (deleteSource) {
       await unlink(source);

@@ -50,7 +50,8 @@ export default class SecretsRun extends BaseCommand<typeof SecretsRun> {
       baseEnv = resolved.env;
       references = resolved.resolved.map((r) => ({ variable: r.path, reference: r.reference }));
     }
-    const exitCode = await runWithSecrets(command, args, { secrets, baseEnv });
+    // With --json, stdout carries one JSON document: the command's own output goes to stderr.
+    const exitCode = await runWithSecrets(command, args, { secrets, baseEnv, childStdout: this.jsonEnabled() ? 'stderr' : 'stdout' });
     this.exitCode = exitCode;
     return { env: backend.env, command, exitCode, injected: Object.keys(secrets), references };
   }

@@ -41,7 +41,7 @@ export default class SecretsSet extends BaseCommand<typeof SecretsSet> {
       if (value !== undefined) throw new CircleError('USAGE', 'Give the value either as NAME=VALUE or with --from-file, not both');
       value = await readFile(flags['from-file'], 'utf8');
     }
-    if (value === undefined && !process.stdin.isTTY) {
+    if (value === undefined && !this.io.in.isTTY) {
       value = (await this.readStdin()).replace(/\r?\n$/, '');
       // An empty pipe is almost always a mistake (nothing was piped); an empty value must be asked for as NAME=.
       if (value === '') throw new CircleError('INPUT_REQUIRED', `No value for ${name}: stdin was empty`, { hint: `Pipe the value in, pass --from-file FILE, or ${name}= for an empty value.` });

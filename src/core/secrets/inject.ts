@@ -8,6 +8,11 @@ export interface RunOptions {
   /** Variables added to the child's environment (on top of `baseEnv`). */
   secrets: Record<string, string>;
   baseEnv?: NodeJS.ProcessEnv;
+  /**
+   * Where the child's stdout goes: ours (the default), or our stderr, so that a caller
+   * printing a machine-readable result on stdout (`--json`) never has the child's output mixed in.
+   */
+  childStdout?: 'stdout' | 'stderr';
   /** Called once the child is running (tests and progress). */
   onSpawn?: (pid: number | undefined) => void;
 }
@@ -20,7 +25,7 @@ export interface RunOptions {
  */
 export async function runWithSecrets(command: string, args: string[], options: RunOptions): Promise<number> {
   const env = { ...(options.baseEnv ?? process.env), ...options.secrets };
-  const child = spawn(command, args, { env, stdio: 'inherit' });
+  const child = spawn(command, args, { env, stdio: options.childStdout === 'stderr' ? ['inherit', process.stderr, 'inherit'] : 'inherit' });
   const handlers = forwarded.map((signal) => {
     const handler = () => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

@@ -41,7 +41,7 @@ export default class AuthMfaEnable extends BaseCommand<typeof AuthMfaEnable> {
       return { status: 'pending', otpauthUri: enrolment.uri };
     }
     const prompts = await import('../../../cli/prompts.js');
-    process.stderr.write(`Scan this with your authenticator app:\n${await prompts.terminalQr(enrolment.uri)}\nOr enter the key manually: ${enrolment.secret}\n\n`);
+    this.io.err.write(`Scan this with your authenticator app:\n${await prompts.terminalQr(enrolment.uri, this.io.err.colour)}\nOr enter the key manually: ${enrolment.secret}\n\n`);
     for (let attempt = 1; ; attempt++) {
       try {
         const { recoveryCodes } = await mfa.confirmMfaEnrolment(ctx, await prompts.promptCode('Code from the app'));

@@ -16,7 +16,7 @@ export default class AuthTokenList extends BaseCommand<typeof AuthTokenList> {
     const { listMachineTokens } = await import('../../../core/auth/tokens.js');
     const tokens = await listMachineTokens(await unlockVault((await this.home()).dir));
     if (!this.jsonEnabled()) {
-      if (tokens.length === 0) this.log('No machine tokens.');
+      if (tokens.length === 0) this.note('No machine tokens.');
       for (const t of tokens) this.log(`${t.id}  ${t.name.padEnd(16)} ${t.role.padEnd(10)} ${t.status.padEnd(8)} ${t.expiresAt ? `expires ${t.expiresAt}` : 'no expiry'}`);
     }
     return { tokens };

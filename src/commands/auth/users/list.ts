@@ -16,6 +16,7 @@ export default class AuthUsersList extends BaseCommand<typeof AuthUsersList> {
     const { listUsers } = await import('../../../core/auth/users.js');
     const users = await listUsers(await unlockVault((await this.home()).dir));
     if (!this.jsonEnabled()) {
+      if (users.length === 0) this.note('No users.');
       for (const u of users) {
         const flags = [u.mfa ? 'mfa' : 'no-mfa', u.locked ? 'locked' : '', u.lockedOutUntil ? `locked-out until ${u.lockedOutUntil}` : '', u.mustChangePassword ? 'must-change-password' : ''].filter(Boolean);
         this.log(`${u.name.padEnd(20)} ${u.role.padEnd(11)} ${flags.join(', ')}`);

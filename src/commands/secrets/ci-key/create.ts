@@ -25,7 +25,7 @@ export default class SecretsCiKeyCreate extends BaseCommand<typeof SecretsCiKeyC
     const { scope } = await openProjectScope({ projectRoot: cfg.projectRoot, env: cfg.environment, identityFiles: flags.identity, audit: lazyAuditSink(home), unlock: () => unlockVault(home) });
     const result = await createProjectCiKey(scope, flags.label);
     if (!this.jsonEnabled()) {
-      process.stdout.write(`${result.identity}\n`);
+      this.writeOut(`${result.identity}\n`);
       this.note(`Added CI recipient ${result.label} (${result.recipient}) to ${result.env}.`);
       this.note(`Store the key above as ${result.envVar} in your CI secret store now: it is not shown again.`);
     }

@@ -23,6 +23,7 @@ export default class SecretsRecipientsList extends BaseCommand<typeof SecretsRec
     const cfg = await this.settings({ environment: flags.env });
     const { scope } = await openProjectScope({ projectRoot: cfg.projectRoot, env: cfg.environment, identityFiles: flags.identity, audit: lazyAuditSink(home), unlock: () => unlockVault(home) });
     const recipients = await listProjectRecipients(scope);
+    if (!this.jsonEnabled() && recipients.length === 0) this.note(`No recipients in ${scope.env}.`);
     if (!this.jsonEnabled()) for (const r of recipients) this.log(`${r.label}\t${r.kind}\t${r.key}\t${r.added}`);
     return { env: scope.env, recipients };
   }
