@@ -2,10 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { CircleError } from '../core/errors.js';
 import type { AgeIdentity } from '../core/age/types.js';
-
-export interface DecryptResult {
-  output: string;
-}
+import type { DecryptResult } from '../core/age/types.js';
 
 export default class Decrypt extends BaseCommand<typeof Decrypt> {
   static override summary = 'Decrypt an age v1 file (binary or armored).';

@@ -1,7 +1,5 @@
 import { BaseCommand } from '../cli/base-command.js';
-import type { DoctorReport } from '../core/doctor.js';
-
-export type DoctorResult = DoctorReport;
+import type { DoctorResult } from '../core/doctor/types.js';
 
 export default class Doctor extends BaseCommand<typeof Doctor> {
   static override summary = 'Check the installation and the circle home: Node version, permissions, state files, locks, clock.';

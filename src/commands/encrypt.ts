@@ -1,13 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { CircleError } from '../core/errors.js';
-
-export interface EncryptResult {
-  output: string;
-  recipients: number;
-  armor: boolean;
-  passphrase: boolean;
-}
+import type { EncryptResult } from '../core/age/types.js';
 
 export default class Encrypt extends BaseCommand<typeof Encrypt> {
   static override summary = 'Encrypt a file in the age v1 format.';

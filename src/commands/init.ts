@@ -1,18 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { CircleError } from '../core/errors.js';
-
-export interface InitResult {
-  home: string;
-  vaultId: string;
-  admin: string;
-  /** `pending`: scan the URI, then confirm with `circle auth mfa enable --code CODE`. */
-  mfa: 'enabled' | 'pending' | 'off';
-  /** Shown once, for the authenticator app (only when MFA is pending or was enrolled here). */
-  otpauthUri?: string;
-  /** Shown once: store them somewhere safe. */
-  recoveryCodes?: string[];
-}
+import type { InitResult } from '../core/vault/types.js';
 
 export default class Init extends BaseCommand<typeof Init> {
   static override summary = 'Create the encrypted vault and its first admin.';

@@ -5,7 +5,6 @@
  * and crash safety covered.
  */
 import { PassThrough, Readable } from 'node:stream';
-import type { Command } from '@oclif/core';
 import { withCommandStreams } from '../../src/cli/io.js';
 import { repoRoot } from './cli.js';
 
@@ -32,7 +31,12 @@ function capture(isTTY: boolean): { stream: PassThrough; text: () => string } {
   return { stream, text: () => text };
 }
 
-export async function runInProcess(command: typeof Command, argv: string[], options: InProcessOptions = {}): Promise<InProcessResult> {
+/** A concrete command class: its static `run` parses argv, runs, and returns the result. */
+interface CommandClass {
+  run(argv: string[], root: string): Promise<unknown>;
+}
+
+export async function runInProcess(command: CommandClass, argv: string[], options: InProcessOptions = {}): Promise<InProcessResult> {
   const stdout = capture(Boolean(options.tty?.stdout));
   const stderr = capture(Boolean(options.tty?.stderr));
   const stdin = Object.assign(Readable.from([Buffer.from(options.input ?? '')]), { isTTY: Boolean(options.tty?.stdin) });

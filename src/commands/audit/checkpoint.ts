@@ -1,16 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-
-export interface AuditCheckpointResult {
-  origin: string;
-  size: number;
-  root: string;
-  /** The signed note (C2SP tlog-checkpoint); absent with --public-key. */
-  note?: string;
-  /** The signed-note verifier key: `<name>+<key id>+<base64 key>`. */
-  verifierKey: string;
-  out?: string;
-}
+import type { AuditCheckpointResult } from '../../core/audit/types.js';
 
 export default class AuditCheckpoint extends BaseCommand<typeof AuditCheckpoint> {
   static override summary = 'Sign a checkpoint of the audit log (or print its public key).';

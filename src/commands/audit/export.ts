@@ -1,11 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { filterFlags } from './log.js';
-
-export interface AuditExportResult {
-  count: number;
-  out?: string;
-}
+import type { AuditExportResult } from '../../core/audit/types.js';
 
 export default class AuditExport extends BaseCommand<typeof AuditExport> {
   static override summary = 'Export audit entries as JSON Lines, exactly as stored.';

@@ -2,14 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import type { AuditEntry } from '../../core/audit/entry.js';
 import type { ReadableAuditEntry } from '../../core/audit/query.js';
-
-export interface AuditLogResult {
-  entries: (AuditEntry | ReadableAuditEntry)[];
-  count: number;
-  /** Entries whose contents retention removed (only their hashes remain). */
-  pruned: number;
-  malformed: number;
-}
+import type { AuditLogResult } from '../../core/audit/types.js';
 
 export const filterFlags = {
   since: Flags.string({ description: 'Only entries at or after this time: ISO 8601 or a duration back from now (15m, 2h, 7d).' }),

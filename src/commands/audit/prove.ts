@@ -1,8 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import type { ConsistencyProofResult } from '../../core/audit/prove.js';
-
-export type AuditProveResult = ConsistencyProofResult & { out?: string };
+import type { AuditProveResult } from '../../core/audit/types.js';
 
 export default class AuditProve extends BaseCommand<typeof AuditProve> {
   static override summary = 'Prove that the audit log today extends a kept checkpoint.';

@@ -1,8 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import type { AuditVerifyResult } from '../../core/audit/verify.js';
-
-export type AuditVerifyCommandResult = AuditVerifyResult;
+import type { AuditVerifyCommandResult } from '../../core/audit/types.js';
 
 export default class AuditVerify extends BaseCommand<typeof AuditVerify> {
   static override summary = 'Check every entry, the Merkle tree and every checkpoint of the audit log.';

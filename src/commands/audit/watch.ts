@@ -1,11 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import type { AuditAlert } from '../../core/audit/watch.js';
-
-export interface AuditWatchResult {
-  alerts: AuditAlert[];
-  count: number;
-}
+import type { AuditWatchResult } from '../../core/audit/types.js';
 
 export default class AuditWatch extends BaseCommand<typeof AuditWatch> {
   static override summary = 'Raise alerts from the audit log: follow it, or check it once.';

@@ -1,17 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { CircleError } from '../../core/errors.js';
-
-export interface AuthLoginResult {
-  user: string;
-  role: string;
-  /** The session token, shown once (also kept in <home>/session.token, mode 0600). */
-  token: string;
-  idleExpiresAt: string;
-  absoluteExpiresAt: string;
-  secondFactor: 'none' | 'totp' | 'recovery-code';
-  recoveryCodesLeft: number;
-}
+import type { AuthLoginResult } from '../../core/auth/types.js';
 
 export default class AuthLogin extends BaseCommand<typeof AuthLogin> {
   static override summary = 'Log in and open a session.';

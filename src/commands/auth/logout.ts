@@ -1,8 +1,5 @@
 import { BaseCommand } from '../../cli/base-command.js';
-
-export interface AuthLogoutResult {
-  loggedOut: boolean;
-}
+import type { AuthLogoutResult } from '../../core/auth/types.js';
 
 export default class AuthLogout extends BaseCommand<typeof AuthLogout> {
   static override summary = 'End the current session.';

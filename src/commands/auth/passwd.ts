@@ -1,12 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { CircleError } from '../../core/errors.js';
-
-export interface AuthPasswdResult {
-  user: string;
-  /** Set when an admin reset another user's password (they must change it at next login). */
-  reset: boolean;
-}
+import type { AuthPasswdResult } from '../../core/auth/types.js';
 
 export default class AuthPasswd extends BaseCommand<typeof AuthPasswd> {
   static override summary = 'Change your password, or reset another user\'s (admin).';

@@ -1,17 +1,5 @@
 import { BaseCommand } from '../../cli/base-command.js';
-
-export interface AuthStatusResult {
-  vault: boolean;
-  loggedIn: boolean;
-  via?: 'session' | 'token';
-  user?: string;
-  role?: string;
-  mfa?: boolean;
-  idleExpiresAt?: string;
-  absoluteExpiresAt?: string;
-  /** Why there is no usable session (expired, not logged in…). */
-  reason?: string;
-}
+import type { AuthStatusResult } from '../../core/auth/types.js';
 
 export default class AuthStatus extends BaseCommand<typeof AuthStatus> {
   static override summary = 'Show whether you are logged in, and until when.';

@@ -1,12 +1,5 @@
 import { BaseCommand } from '../../cli/base-command.js';
-
-export interface AuthWhoamiResult {
-  type: 'user' | 'token';
-  id: string;
-  role: string;
-  via: 'session' | 'token' | 'password';
-  permissions: string[];
-}
+import type { AuthWhoamiResult } from '../../core/auth/types.js';
 
 export default class AuthWhoami extends BaseCommand<typeof AuthWhoami> {
   static override summary = 'Show who the current session or token acts as.';

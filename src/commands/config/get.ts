@@ -1,9 +1,7 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { envFlag } from '../../cli/flags.js';
-import type { ConfigEntry } from '../../core/config/resolve.js';
-
-export type ConfigGetResult = ConfigEntry;
+import type { ConfigGetResult } from '../../core/config/types.js';
 
 export default class ConfigGet extends BaseCommand<typeof ConfigGet> {
   static override summary = 'Print the effective value of one configuration key.';

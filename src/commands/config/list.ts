@@ -1,13 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { envFlag } from '../../cli/flags.js';
-import type { ConfigEntry } from '../../core/config/resolve.js';
-
-export interface ConfigListResult {
-  environment: string;
-  projectRoot?: string;
-  entries: (ConfigEntry & { description: string })[];
-}
+import type { ConfigListResult } from '../../core/config/types.js';
 
 export default class ConfigList extends BaseCommand<typeof ConfigList> {
   static override summary = 'List every configuration key with its effective value.';

@@ -1,9 +1,7 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { envFlag, projectFlag } from '../../cli/flags.js';
-import type { ConfigWriteResult } from '../../core/config/write.js';
-
-export type ConfigSetResult = ConfigWriteResult;
+import type { ConfigSetResult } from '../../core/config/types.js';
 
 export default class ConfigSet extends BaseCommand<typeof ConfigSet> {
   static override summary = 'Set a configuration key in your user config or the project file.';

@@ -1,9 +1,7 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { envFlag, projectFlag } from '../../cli/flags.js';
-import type { ConfigWriteResult } from '../../core/config/write.js';
-
-export type ConfigUnsetResult = ConfigWriteResult;
+import type { ConfigUnsetResult } from '../../core/config/types.js';
 
 export default class ConfigUnset extends BaseCommand<typeof ConfigUnset> {
   static override summary = 'Remove a key from your user config or the project file, so a lower layer applies again.';

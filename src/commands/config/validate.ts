@@ -1,7 +1,5 @@
 import { BaseCommand } from '../../cli/base-command.js';
-import type { ConfigValidationResult } from '../../core/config/validate.js';
-
-export type ConfigValidateResult = ConfigValidationResult;
+import type { ConfigValidateResult } from '../../core/config/types.js';
 
 export default class ConfigValidate extends BaseCommand<typeof ConfigValidate> {
   static override summary = 'Check your user config, the project file and CIRCLE_* variables against the schema.';

@@ -1,7 +1,5 @@
 import { BaseCommand } from '../../cli/base-command.js';
-import type { KeysListResult } from '../../core/vault/keys.js';
-
-export type { KeysListResult };
+import type { KeysListResult } from '../../core/vault/types.js';
 
 export default class KeysList extends BaseCommand<typeof KeysList> {
   static override summary = 'List the keyring\'s data keys.';

@@ -1,8 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import type { RotateKeysResult } from '../../core/vault/keys.js';
-
-export type KeysRotateResult = RotateKeysResult;
+import type { KeysRotateResult } from '../../core/vault/types.js';
 
 export default class KeysRotate extends BaseCommand<typeof KeysRotate> {
   static override summary = 'Add a new data key version and make it active.';

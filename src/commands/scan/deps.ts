@@ -1,20 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-import type { Severity } from '../../core/scan/report/types.js';
-import type { DepsScanResult, IgnoredFinding, ScannedLockfile, VulnerablePackage } from '../../core/scan/deps/scan.js';
-
-export interface ScanDepsResult {
-  root: string;
-  lockfiles: ScannedLockfile[];
-  packages: number;
-  vulnerabilities: VulnerablePackage[];
-  ignored: IgnoredFinding[];
-  warnings: string[];
-  failOn: Exclude<Severity, 'none'>;
-  /** True when something at or above failOn was found (the exit code is then 1). */
-  failed: boolean;
-  database: { advisories: number; createdAt: string; ageDays: number };
-}
+import type { DepsScanResult } from '../../core/scan/deps/scan.js';
+import type { ScanDepsResult } from '../../core/scan/types.js';
 
 const FORMATS = ['table', 'json', 'sarif', 'cyclonedx', 'github'] as const;
 

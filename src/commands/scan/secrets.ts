@@ -1,9 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { CircleError } from '../../core/errors.js';
-import type { JsonScanReport } from '../../core/scan/report/json.js';
-
-export type ScanSecretsResult = JsonScanReport & { baselineWritten?: string };
+import type { ScanSecretsResult } from '../../core/scan/types.js';
 
 export default class ScanSecrets extends BaseCommand<typeof ScanSecrets> {
   static override summary = 'Find leaked credentials in a directory, staged changes, git history or stdin.';

@@ -2,15 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { envFlag, identityFlag, personalFlag } from '../../cli/flags.js';
 import { CircleError } from '../../core/errors.js';
-
-export interface SecretsExportResult {
-  env: string;
-  format: string;
-  names: string[];
-  output: string;
-  /** Only with --reveal and --json: the values themselves. */
-  values?: Record<string, string>;
-}
+import type { SecretsExportResult } from '../../core/secrets/types.js';
 
 export default class SecretsExport extends BaseCommand<typeof SecretsExport> {
   static override summary = 'Export secrets as dotenv, JSON or shell `export` lines.';

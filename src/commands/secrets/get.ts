@@ -1,9 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { envFlag, identityFlag, personalFlag } from '../../cli/flags.js';
-import type { SecretValue } from '../../core/secrets/project-store.js';
-
-export type SecretsGetResult = SecretValue;
+import type { SecretsGetResult } from '../../core/secrets/types.js';
 
 export default class SecretsGet extends BaseCommand<typeof SecretsGet> {
   static override summary = 'Print one secret value (and only it, so `$(circle secrets get NAME)` works).';

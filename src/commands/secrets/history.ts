@@ -1,13 +1,7 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { envFlag, identityFlag, personalFlag } from '../../cli/flags.js';
-import type { SecretHistoryEntry } from '../../core/secrets/project-store.js';
-
-export interface SecretsHistoryResult {
-  name: string;
-  env: string;
-  versions: SecretHistoryEntry[];
-}
+import type { SecretsHistoryResult } from '../../core/secrets/types.js';
 
 export default class SecretsHistory extends BaseCommand<typeof SecretsHistory> {
   static override summary = 'Show the kept versions of a secret (never the values).';

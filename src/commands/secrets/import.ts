@@ -2,13 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { envFlag, identityFlag, personalFlag } from '../../cli/flags.js';
 import { CircleError } from '../../core/errors.js';
-
-export interface SecretsImportResult {
-  env: string;
-  source: string;
-  imported: { name: string; version: number }[];
-  deletedSource: boolean;
-}
+import type { SecretsImportResult } from '../../core/secrets/types.js';
 
 export default class SecretsImport extends BaseCommand<typeof SecretsImport> {
   static override summary = 'Import secrets from a dotenv file (or JSON), then offer to delete the plaintext.';

@@ -1,12 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { envFlag, identityFlag, personalFlag } from '../../cli/flags.js';
-import type { SecretListing } from '../../core/secrets/project-store.js';
-
-export interface SecretsListResult {
-  env: string;
-  secrets: (SecretListing & { value?: string })[];
-}
+import type { SecretsListResult } from '../../core/secrets/types.js';
 
 export default class SecretsList extends BaseCommand<typeof SecretsList> {
   static override summary = 'List secret names, versions, and when and by whom each was last set.';

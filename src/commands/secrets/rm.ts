@@ -1,11 +1,7 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { envFlag, identityFlag, personalFlag } from '../../cli/flags.js';
-
-export interface SecretsRmResult {
-  name: string;
-  env: string;
-}
+import type { SecretsRmResult } from '../../core/secrets/types.js';
 
 export default class SecretsRm extends BaseCommand<typeof SecretsRm> {
   static override summary = 'Remove a secret and its history from the environment.';

@@ -1,9 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { envFlag, identityFlag, personalFlag } from '../../cli/flags.js';
-import type { SecretWriteResult } from '../../core/secrets/project-store.js';
-
-export type SecretsRollbackResult = SecretWriteResult & { restoredFrom: number };
+import type { SecretsRollbackResult } from '../../core/secrets/types.js';
 
 export default class SecretsRollback extends BaseCommand<typeof SecretsRollback> {
   static override summary = 'Make an older version current again (as a new version).';

@@ -2,9 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { envFlag, identityFlag, personalFlag } from '../../cli/flags.js';
 import { CircleError } from '../../core/errors.js';
-import type { SecretWriteResult } from '../../core/secrets/project-store.js';
-
-export type SecretsRotateResult = SecretWriteResult & { length: number; alphabet: string };
+import type { SecretsRotateResult } from '../../core/secrets/types.js';
 
 export default class SecretsRotate extends BaseCommand<typeof SecretsRotate> {
   static override summary = 'Replace a secret with a freshly generated random value (the old one stays in history).';

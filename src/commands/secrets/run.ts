@@ -2,15 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { envFlag, identityFlag, personalFlag } from '../../cli/flags.js';
 import { CircleError } from '../../core/errors.js';
-
-export interface SecretsRunResult {
-  env: string;
-  command: string;
-  exitCode: number;
-  injected: string[];
-  /** Environment variables whose `secret://` reference was replaced (names and references only). */
-  references: { variable: string; reference: string }[];
-}
+import type { SecretsRunResult } from '../../core/secrets/types.js';
 
 export default class SecretsRun extends BaseCommand<typeof SecretsRun> {
   static override summary = 'Run a command with the secrets in its environment.';

@@ -2,9 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
 import { envFlag, identityFlag, personalFlag } from '../../cli/flags.js';
 import { CircleError } from '../../core/errors.js';
-import type { SecretWriteResult } from '../../core/secrets/project-store.js';
-
-export type SecretsSetResult = SecretWriteResult;
+import type { SecretsSetResult } from '../../core/secrets/types.js';
 
 export default class SecretsSet extends BaseCommand<typeof SecretsSet> {
   static override summary = 'Set a secret (a new version; the old one stays in history).';

@@ -14,3 +14,16 @@ export interface AgeRecipient {
 export interface AgeIdentity {
   unwrap(stanzas: Stanza[]): Promise<Buffer | undefined>;
 }
+
+/** `--json` result of `circle decrypt`. */
+export interface DecryptResult {
+  output: string;
+}
+
+/** `--json` result of `circle encrypt`. */
+export interface EncryptResult {
+  output: string;
+  recipients: number;
+  armor: boolean;
+  passphrase: boolean;
+}

@@ -1,11 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
 import { CircleError } from '../../../core/errors.js';
-
-export interface AuthMfaDisableResult {
-  user: string;
-  mfa: false;
-}
+import type { AuthMfaDisableResult } from '../../../core/auth/types.js';
 
 export default class AuthMfaDisable extends BaseCommand<typeof AuthMfaDisable> {
   static override summary = 'Turn off MFA for your account (or, as admin, for another user).';

@@ -1,14 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
 import { CircleError } from '../../../core/errors.js';
-
-export interface AuthMfaEnableResult {
-  status: 'pending' | 'enabled';
-  /** Shown once while pending: the otpauth:// URI for the authenticator app. */
-  otpauthUri?: string;
-  /** Shown once when enabled. */
-  recoveryCodes?: string[];
-}
+import type { AuthMfaEnableResult } from '../../../core/auth/types.js';
 
 export default class AuthMfaEnable extends BaseCommand<typeof AuthMfaEnable> {
   static override summary = 'Turn on authenticator-app MFA (TOTP) for your account.';

@@ -1,9 +1,5 @@
 import { BaseCommand } from '../../../cli/base-command.js';
-
-export interface AuthMfaRecoveryCodesResult {
-  /** Shown once; the previous codes stop working. */
-  recoveryCodes: string[];
-}
+import type { AuthMfaRecoveryCodesResult } from '../../../core/auth/types.js';
 
 export default class AuthMfaRecoveryCodes extends BaseCommand<typeof AuthMfaRecoveryCodes> {
   static override summary = 'Replace your recovery codes.';

@@ -1,15 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
 import { ROLES } from '../../../core/auth/permissions.js';
-
-export interface AuthTokenCreateResult {
-  id: string;
-  name: string;
-  role: string;
-  expiresAt?: string;
-  /** The token, shown once: it is not stored anywhere. */
-  token: string;
-}
+import type { AuthTokenCreateResult } from '../../../core/auth/types.js';
 
 export default class AuthTokenCreate extends BaseCommand<typeof AuthTokenCreate> {
   static override summary = 'Create a machine token for CI (admin).';

@@ -1,9 +1,5 @@
 import { BaseCommand } from '../../../cli/base-command.js';
-import type { TokenSummary } from '../../../core/auth/tokens.js';
-
-export interface AuthTokenListResult {
-  tokens: TokenSummary[];
-}
+import type { AuthTokenListResult } from '../../../core/auth/types.js';
 
 export default class AuthTokenList extends BaseCommand<typeof AuthTokenList> {
   static override summary = 'List machine tokens (admin).';

@@ -1,8 +1,6 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
-import type { TokenSummary } from '../../../core/auth/tokens.js';
-
-export type AuthTokenRevokeResult = TokenSummary;
+import type { AuthTokenRevokeResult } from '../../../core/auth/types.js';
 
 export default class AuthTokenRevoke extends BaseCommand<typeof AuthTokenRevoke> {
   static override summary = 'Revoke a machine token (admin).';

@@ -2,9 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
 import { ROLES, type Role } from '../../../core/auth/permissions.js';
 import { CircleError } from '../../../core/errors.js';
-import type { UserSummary } from '../../../core/auth/users.js';
-
-export type AuthUsersAddResult = UserSummary;
+import type { AuthUsersAddResult } from '../../../core/auth/types.js';
 
 export default class AuthUsersAdd extends BaseCommand<typeof AuthUsersAdd> {
   static override summary = 'Add a user (admin).';

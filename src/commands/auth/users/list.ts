@@ -1,9 +1,5 @@
 import { BaseCommand } from '../../../cli/base-command.js';
-import type { UserSummary } from '../../../core/auth/users.js';
-
-export interface AuthUsersListResult {
-  users: UserSummary[];
-}
+import type { AuthUsersListResult } from '../../../core/auth/types.js';
 
 export default class AuthUsersList extends BaseCommand<typeof AuthUsersList> {
   static override summary = 'List users, their roles and state.';

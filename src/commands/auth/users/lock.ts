@@ -1,8 +1,6 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
-import type { UserSummary } from '../../../core/auth/users.js';
-
-export type AuthUsersLockResult = UserSummary;
+import type { AuthUsersLockResult } from '../../../core/auth/types.js';
 
 export default class AuthUsersLock extends BaseCommand<typeof AuthUsersLock> {
   static override summary = 'Lock a user (admin).';

@@ -1,12 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
 import { CircleError } from '../../../core/errors.js';
-
-export interface AuthUsersRemoveResult {
-  removed: string;
-  /** The root key generation after the re-key. */
-  generation: number;
-}
+import type { AuthUsersRemoveResult } from '../../../core/auth/types.js';
 
 export default class AuthUsersRemove extends BaseCommand<typeof AuthUsersRemove> {
   static override summary = 'Remove a user and re-key the vault (admin).';

@@ -1,9 +1,7 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
 import { ROLES, type Role } from '../../../core/auth/permissions.js';
-import type { UserSummary } from '../../../core/auth/users.js';
-
-export type AuthUsersRoleResult = UserSummary;
+import type { AuthUsersRoleResult } from '../../../core/auth/types.js';
 
 export default class AuthUsersRole extends BaseCommand<typeof AuthUsersRole> {
   static override summary = "Change a user's role (admin).";

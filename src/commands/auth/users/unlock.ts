@@ -1,8 +1,6 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
-import type { UserSummary } from '../../../core/auth/users.js';
-
-export type AuthUsersUnlockResult = UserSummary;
+import type { AuthUsersUnlockResult } from '../../../core/auth/types.js';
 
 export default class AuthUsersUnlock extends BaseCommand<typeof AuthUsersUnlock> {
   static override summary = 'Unlock a user (admin).';

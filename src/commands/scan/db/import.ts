@@ -1,8 +1,7 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
 import type { IndexMeta } from '../../../core/scan/osv/store.js';
-
-export type ScanDbImportResult = Pick<IndexMeta, 'createdAt' | 'advisories' | 'ecosystems' | 'skipped' | 'sources'>;
+import type { ScanDbImportResult } from '../../../core/scan/types.js';
 
 export default class ScanDbImport extends BaseCommand<typeof ScanDbImport> {
   static override summary = 'Build the advisory database from OSV JSON files or zip archives.';

@@ -1,17 +1,5 @@
 import { BaseCommand } from '../../../cli/base-command.js';
-import type { IndexMeta } from '../../../core/scan/osv/store.js';
-
-export interface ScanDbStatusResult {
-  present: boolean;
-  createdAt?: string;
-  ageDays?: number;
-  /** True when older than scan.db.maxAgeDays (scans warn then). */
-  stale?: boolean;
-  advisories?: number;
-  ecosystems?: IndexMeta['ecosystems'];
-  newestModified?: string;
-  sources?: string[];
-}
+import type { ScanDbStatusResult } from '../../../core/scan/types.js';
 
 export default class ScanDbStatus extends BaseCommand<typeof ScanDbStatus> {
   static override summary = 'Show what the advisory database holds and how old it is.';

@@ -2,8 +2,7 @@ import { Flags } from '@oclif/core';
 import { z } from 'zod';
 import { BaseCommand } from '../../../cli/base-command.js';
 import type { IndexMeta } from '../../../core/scan/osv/store.js';
-
-export type ScanDbUpdateResult = Pick<IndexMeta, 'createdAt' | 'advisories' | 'ecosystems' | 'skipped' | 'sources'>;
+import type { ScanDbUpdateResult } from '../../../core/scan/types.js';
 
 const urlSchema = z.url({ protocol: /^https?$/ });
 

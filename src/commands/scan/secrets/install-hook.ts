@@ -1,8 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
-import type { InstallHookResult } from '../../../core/scan/secrets/hook.js';
-
-export type ScanSecretsInstallHookResult = InstallHookResult;
+import type { ScanSecretsInstallHookResult } from '../../../core/scan/types.js';
 
 export default class ScanSecretsInstallHook extends BaseCommand<typeof ScanSecretsInstallHook> {
   static override summary = 'Install a git pre-commit hook that runs `circle scan secrets --staged`.';

@@ -1,9 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
 import { envFlag, identityFlag } from '../../../cli/flags.js';
-import type { CiKeyResult } from '../../../core/secrets/project-store.js';
-
-export type SecretsCiKeyCreateResult = CiKeyResult;
+import type { SecretsCiKeyCreateResult } from '../../../core/secrets/types.js';
 
 export default class SecretsCiKeyCreate extends BaseCommand<typeof SecretsCiKeyCreate> {
   static override summary = "Create a key for CI, add it as a recipient, and print its private half once.";

@@ -3,13 +3,7 @@ import { BaseCommand } from '../../../cli/base-command.js';
 import { envFlag, identityFlag } from '../../../cli/flags.js';
 import { CircleError } from '../../../core/errors.js';
 import type { RecipientChangeResult } from '../../../core/secrets/project-store.js';
-
-export interface SecretsRecipientsAddResult extends RecipientChangeResult {
-  /** The recipient's age1… public key. */
-  recipient: string;
-  /** With --token: the machine token's id. */
-  tokenId?: string;
-}
+import type { SecretsRecipientsAddResult } from '../../../core/secrets/types.js';
 
 export default class SecretsRecipientsAdd extends BaseCommand<typeof SecretsRecipientsAdd> {
   static override summary = "Give a team member's key, or a machine token, access to an environment's secrets.";

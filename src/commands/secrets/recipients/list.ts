@@ -1,11 +1,6 @@
 import { BaseCommand } from '../../../cli/base-command.js';
 import { envFlag, identityFlag } from '../../../cli/flags.js';
-import type { RecipientListing } from '../../../core/secrets/project-store.js';
-
-export interface SecretsRecipientsListResult {
-  env: string;
-  recipients: RecipientListing[];
-}
+import type { SecretsRecipientsListResult } from '../../../core/secrets/types.js';
 
 export default class SecretsRecipientsList extends BaseCommand<typeof SecretsRecipientsList> {
   static override summary = 'List who can read an environment (the list is verified, so a hand edit fails with exit 5).';

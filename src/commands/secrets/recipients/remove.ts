@@ -1,9 +1,7 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
 import { envFlag, identityFlag } from '../../../cli/flags.js';
-import type { RecipientChangeResult } from '../../../core/secrets/project-store.js';
-
-export type SecretsRecipientsRemoveResult = RecipientChangeResult;
+import type { SecretsRecipientsRemoveResult } from '../../../core/secrets/types.js';
 
 export default class SecretsRecipientsRemove extends BaseCommand<typeof SecretsRecipientsRemove> {
   static override summary = "Revoke a recipient's access: draws a new file key and re-encrypts everything.";
