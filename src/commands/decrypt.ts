@@ -43,7 +43,7 @@ export default class Decrypt extends BaseCommand<typeof Decrypt> {
         return new age.ScryptIdentity(pass).unwrap(stanzas);
       },
     });
-    await processFile(args.input, age.createDecryptor(identities), flags.output, { collect: youngGenerationCollector() });
+    await processFile(args.input, age.createDecryptor(identities), flags.output, { collect: youngGenerationCollector(), stdio: { stdin: this.io.in.stream, stdout: this.io.out.stream } });
     if (flags.output) this.note(`Decrypted to ${flags.output}`);
     return { output: flags.output ?? '-' };
   }

@@ -45,7 +45,7 @@ export default class Encrypt extends BaseCommand<typeof Encrypt> {
     if (!flags.output && this.io.out.isTTY && !flags.armor) {
       throw new CircleError('USAGE', 'Refusing to write binary ciphertext to a terminal', { hint: 'Pass -o FILE, redirect stdout, or use -a.' });
     }
-    await processFile(args.input, await age.createEncryptor(recipients, { armor: flags.armor }), flags.output, { collect: youngGenerationCollector() });
+    await processFile(args.input, await age.createEncryptor(recipients, { armor: flags.armor }), flags.output, { collect: youngGenerationCollector(), stdio: { stdin: this.io.in.stream, stdout: this.io.out.stream } });
     if (flags.output) this.note(`Encrypted to ${flags.output}`);
     return { output: flags.output ?? '-', recipients: recipients.length, armor: Boolean(flags.armor), passphrase: Boolean(flags.passphrase) };
   }

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openAuditSink } from '../../src/core/audit/open-sink.js';
 import { initVault } from '../../src/core/vault/init.js';
 import { createSession } from '../../src/core/auth/session.js';
+import { runArgv } from '../helpers/in-process.js';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
 const bin = join(repoRoot, 'bin/run.js');
@@ -23,9 +24,10 @@ function newHome(): string {
 }
 const env = (home: string) => ({ ...process.env, CIRCLE_HOME: home, CI: 'true', NO_COLOR: '1' });
 
-function circle(home: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { env: env(home), encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) as Record<string, any> };
+/** `circle ARGS` in process (the bundled commands, in-memory streams: test/helpers/in-process.ts). */
+async function circle(home: string, ...args: string[]) {
+  const r = await runArgv(args, { home, env: { CIRCLE_ARGON2_MEMORY_KIB: '1024', CIRCLE_ARGON2_TIME_COST: '1' } });
+  return { ...r, json: () => JSON.parse(r.stdout) as Record<string, any> };
 }
 
 /**
@@ -53,38 +55,38 @@ function segmentFile(home: string): string {
 }
 
 describe('circle audit (CLI)', () => {
-  it('verify on an empty home succeeds; config set there records nothing and does not fail', () => {
+  it('verify on an empty home succeeds; config set there records nothing and does not fail', async () => {
     const home = newHome();
-    const r = circle(home, 'audit', 'verify', '--json');
+    const r = (await circle(home, 'audit', 'verify', '--json'));
     expect(r.code).toBe(0);
     expect(r.json()).toMatchObject({ ok: true, size: 0 });
-    expect(circle(home, 'config', 'set', 'lock.timeoutMs', '20000').code).toBe(0);
+    expect((await circle(home, 'config', 'set', 'lock.timeoutMs', '20000')).code).toBe(0);
     expect(existsSync(join(home, 'audit'))).toBe(false);
-    expect(circle(home, 'audit', 'watch', '--once').code).toBe(0);
+    expect((await circle(home, 'audit', 'watch', '--once')).code).toBe(0);
   });
 
   it('log filters, limits and decrypts details', async () => {
     const home = newHome();
     await seed(home);
-    const all = circle(home, 'audit', 'log', '--json');
+    const all = (await circle(home, 'audit', 'log', '--json'));
     expect(all.code).toBe(0);
     expect(all.json().count).toBe(8);
-    const failed = circle(home, 'audit', 'log', '--action', 'auth.*', '--outcome', 'failure', '--limit', '2', '--json').json();
+    const failed = (await circle(home, 'audit', 'log', '--action', 'auth.*', '--outcome', 'failure', '--limit', '2', '--json')).json();
     expect(failed.entries.map((e: { seq: number }) => e.seq)).toEqual([3, 4]);
-    expect(circle(home, 'audit', 'log', '--actor', 'alice', '--json').json().count).toBe(2);
-    expect(circle(home, 'audit', 'log', '--since', '1h', '--until', '2999-01-01T00:00:00Z', '--json').json().count).toBe(8);
-    expect(circle(home, 'audit', 'log', '--since', '2999-01-01', '--json').json().count).toBe(0);
-    const text = circle(home, 'audit', 'log', '--limit', '1');
+    expect((await circle(home, 'audit', 'log', '--actor', 'alice', '--json')).json().count).toBe(2);
+    expect((await circle(home, 'audit', 'log', '--since', '1h', '--until', '2999-01-01T00:00:00Z', '--json')).json().count).toBe(8);
+    expect((await circle(home, 'audit', 'log', '--since', '2999-01-01', '--json')).json().count).toBe(0);
+    const text = (await circle(home, 'audit', 'log', '--limit', '1'));
     expect(text.stdout).toMatch(/#7 +denied +token:tok1 +auth\.token\.use +token:tok1 +\(revoked\)/);
-    const hidden = circle(home, 'audit', 'log', '--action', 'auth.login', '--outcome', 'failure', '--limit', '1');
+    const hidden = (await circle(home, 'audit', 'log', '--action', 'auth.login', '--outcome', 'failure', '--limit', '1'));
     expect(hidden.stdout).toContain('[details encrypted]');
     expect(hidden.stdout).not.toContain('10.0.0.4');
-    const shown = circle(home, 'audit', 'log', '--action', 'auth.login', '--outcome', 'failure', '--limit', '1', '--details', '--json').json();
+    const shown = (await circle(home, 'audit', 'log', '--action', 'auth.login', '--outcome', 'failure', '--limit', '1', '--details', '--json')).json();
     expect(shown.entries[0].details).toEqual({ ip: '10.0.0.4' });
     // Details need the vault-held key: without a session, exit 3.
     rmSync(join(home, 'session.token'));
-    expect(circle(home, 'audit', 'log', '--limit', '1', '--details').code).toBe(3);
-    const bad = circle(home, 'audit', 'log', '--since', 'yesterday');
+    expect((await circle(home, 'audit', 'log', '--limit', '1', '--details')).code).toBe(3);
+    const bad = (await circle(home, 'audit', 'log', '--since', 'yesterday'));
     expect(bad.code).toBe(2);
   });
 
@@ -92,24 +94,24 @@ describe('circle audit (CLI)', () => {
     const home = newHome();
     await seed(home);
     const cpFile = join(home, 'kept.txt');
-    const cp = circle(home, 'audit', 'checkpoint', '--out', cpFile, '--json');
+    const cp = (await circle(home, 'audit', 'checkpoint', '--out', cpFile, '--json'));
     expect(cp.code).toBe(0);
     const note = readFileSync(cpFile, 'utf8');
     expect(note).toMatch(/^circle-core\.local\/audit\/[0-9a-f]+\n8\n[A-Za-z0-9+/]{43}=\ntime \S+\n\n\u2014 \S+ [A-Za-z0-9+/=]+\n$/);
-    const vkey = circle(home, 'audit', 'checkpoint', '--public-key').stdout.trim();
+    const vkey = (await circle(home, 'audit', 'checkpoint', '--public-key')).stdout.trim();
     expect(readFileSync(join(home, 'audit', 'public-keys.json'), 'utf8')).toContain(vkey);
     expect(vkey).toBe(cp.json().verifierKey);
 
-    const ok = circle(home, 'audit', 'verify', '--checkpoint', cpFile, '--key', vkey);
+    const ok = (await circle(home, 'audit', 'verify', '--checkpoint', cpFile, '--key', vkey));
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('extends the kept checkpoint');
 
-    const proved = circle(home, 'audit', 'prove', '--from', cpFile, '--json');
+    const proved = (await circle(home, 'audit', 'prove', '--from', cpFile, '--json'));
     expect(proved.code).toBe(0);
     expect(proved.json()).toMatchObject({ verified: true, from: { size: 8 } });
 
     await openAuditSink(home).record({ action: 'config.set', outcome: 'success', actor: { type: 'user', id: 'alice' }, target: 'lock.timeoutMs' });
-    const grown = circle(home, 'audit', 'prove', '--from', cpFile, '--json').json();
+    const grown = (await circle(home, 'audit', 'prove', '--from', cpFile, '--json')).json();
     expect(grown).toMatchObject({ verified: true, from: { size: 8 }, to: { size: 9 } });
     expect(grown.proof.length).toBeGreaterThan(0);
 
@@ -117,49 +119,49 @@ describe('circle audit (CLI)', () => {
     const lines = readFileSync(file, 'utf8').split('\n');
     lines[2] = lines[2]!.replace('"target":"bob"', '"target":"eve"');
     writeFileSync(file, lines.join('\n'));
-    const broken = circle(home, 'audit', 'verify', '--checkpoint', cpFile, '--json');
+    const broken = (await circle(home, 'audit', 'verify', '--checkpoint', cpFile, '--json'));
     expect(broken.code).toBe(1);
     expect(broken.json()).toMatchObject({ ok: false, firstBad: { seq: 2, segment: '000000000000.jsonl' } });
-    const text = circle(home, 'audit', 'verify');
+    const text = (await circle(home, 'audit', 'verify'));
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/FAILED at entry 2 \(segment 000000000000\.jsonl/);
-    expect(circle(home, 'audit', 'prove', '--from', cpFile).code).toBe(1);
-    const refused = circle(home, 'audit', 'checkpoint');
+    expect((await circle(home, 'audit', 'prove', '--from', cpFile)).code).toBe(1);
+    const refused = (await circle(home, 'audit', 'checkpoint'));
     expect(refused.code).toBe(1);
     // Signing needs unlocking: without a session, exit 3 (the public key still prints).
     rmSync(join(home, 'session.token'));
-    expect(circle(home, 'audit', 'checkpoint', '--out', join(home, 'x.txt')).code).toBe(3);
-    expect(circle(home, 'audit', 'checkpoint', '--public-key').code).toBe(0);
+    expect((await circle(home, 'audit', 'checkpoint', '--out', join(home, 'x.txt'))).code).toBe(3);
+    expect((await circle(home, 'audit', 'checkpoint', '--public-key')).code).toBe(0);
   });
 
   it('a malformed checkpoint file is an integrity error (exit 5)', async () => {
     const home = newHome();
     await seed(home);
     writeFileSync(join(home, 'junk.txt'), 'not a checkpoint\n');
-    expect(circle(home, 'audit', 'verify', '--checkpoint', join(home, 'junk.txt')).code).toBe(5);
+    expect((await circle(home, 'audit', 'verify', '--checkpoint', join(home, 'junk.txt'))).code).toBe(5);
   });
 
   it('export writes the stored lines as JSON Lines', async () => {
     const home = newHome();
     await seed(home);
-    const r = circle(home, 'audit', 'export', '--action', 'auth.login');
+    const r = (await circle(home, 'audit', 'export', '--action', 'auth.login'));
     expect(r.code).toBe(0);
     const stored = readFileSync(segmentFile(home), 'utf8').split('\n').filter((l) => l.includes('"auth.login"'));
     expect(r.stdout).toBe(stored.map((l) => `${l}\n`).join(''));
     const out = join(home, 'out.jsonl');
-    expect(circle(home, 'audit', 'export', '--out', out, '--json').json()).toEqual({ count: 8, out });
+    expect((await circle(home, 'audit', 'export', '--out', out, '--json')).json()).toEqual({ count: 8, out });
     expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(8);
-    expect(circle(home, 'audit', 'export', '--json').code).toBe(2);
+    expect((await circle(home, 'audit', 'export', '--json')).code).toBe(2);
   });
 
   it('watch --once exits 1 with the alerts that fire, 0 when none do', async () => {
     const home = newHome();
     await seed(home);
-    const r = circle(home, 'audit', 'watch', '--once', '--json');
+    const r = (await circle(home, 'audit', 'watch', '--once', '--json'));
     expect(r.code).toBe(1);
     const rules = r.json().alerts.map((a: { rule: string }) => a.rule).sort();
     expect(rules).toEqual(['failed-logins', 'revoked-token']);
-    const text = circle(home, 'audit', 'watch', '--once');
+    const text = (await circle(home, 'audit', 'watch', '--once'));
     expect(text.stdout).toMatch(/ALERT \S+ failed-logins #4: 5 failed logins for bob/);
 
     const quiet = newHome();
@@ -167,10 +169,10 @@ describe('circle audit (CLI)', () => {
     const quietSink = openAuditSink(quiet);
     await quietSink.record({ action: 'auth.login', outcome: 'success', actor: { type: 'user', id: 'alice' }, target: 'alice' });
     await quietSink.record({ action: 'auth.logout', outcome: 'success', actor: { type: 'user', id: 'alice' }, target: 'alice' });
-    expect(circle(quiet, 'audit', 'watch', '--once').code).toBe(0);
+    expect((await circle(quiet, 'audit', 'watch', '--once')).code).toBe(0);
     const file = segmentFile(quiet);
     writeFileSync(file, readFileSync(file, 'utf8').replace('"target":"alice"', '"target":"mallory"'));
-    const tampered = circle(quiet, 'audit', 'watch', '--once', '--json');
+    const tampered = (await circle(quiet, 'audit', 'watch', '--once', '--json'));
     expect(tampered.code).toBe(1);
     expect(tampered.json().alerts).toMatchObject([{ rule: 'verification', seq: 0 }]);
   });

@@ -50,3 +50,31 @@ export async function runInProcess(command: CommandClass, argv: string[], option
     process.exitCode = previousExitCode;
   }
 }
+
+let loadedConfig: Promise<import('@oclif/core').Config> | undefined;
+
+/**
+ * Runs `circle ARGV` in this process, as `runCli` (test/helpers/cli.ts) runs the built binary:
+ * the commands come from the same bundle (dist/cli.cjs) through oclif's command discovery, the
+ * environment is CI-like without colour or inherited circle state, and stdin/stdout/stderr are
+ * in-memory streams. For what only a real process shows (signals, crashes, the bin/run.js shims),
+ * keep runCli.
+ */
+export async function runArgv(argv: string[], options: { home?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { Config, run, settings } = await import('@oclif/core');
+  // Run the built bundle as the binary does, never a TypeScript source oclif might find beside it.
+  settings.enableAutoTranspile = false;
+  loadedConfig ??= Config.load(repoRoot);
+  const config = await loadedConfig;
+  const saved = { ...process.env };
+  for (const key of Object.keys(process.env)) if (key.startsWith('CIRCLE_')) delete process.env[key];
+  Object.assign(process.env, { CI: 'true', NO_COLOR: '1' }, options.home ? { CIRCLE_HOME: options.home } : {}, options.env);
+  if (process.env.NO_COLOR !== undefined) process.env.FORCE_COLOR = '0'; // as bin/run.js does
+  try {
+    const r = await runInProcess({ run: () => run(argv, config) }, argv, { ...(options.input === undefined ? {} : { input: options.input }), env: { ...process.env } });
+    return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  }
+}

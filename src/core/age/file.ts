@@ -89,6 +89,8 @@ async function mayBeLarge(input: AgeInput): Promise<boolean> {
 export interface ProcessFileOptions {
   /** File mode of the output (default 0600). */
   mode?: number;
+  /** What `-` (or no path) means for the input and the output (default: the process's stdin and stdout). */
+  stdio?: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream };
   /**
    * Called every few MiB of output (see `youngGenerationCollector`). When
    * given, payload threads collect their garbage the same way, and malloc
@@ -308,7 +310,7 @@ async function processInto(input: AgeInput, processor: AgeStreamProcessor, out: 
       if (workers >= 1 && (await processInParallel(inHandle, info!.size, processor, out, workers, collect))) return;
     }
     const chunks: AsyncIterable<Buffer> = !inHandle
-      ? (process.stdin as AsyncIterable<Buffer>)
+      ? ((options.stdio?.stdin ?? process.stdin) as AsyncIterable<Buffer>)
       : isFile
         ? fileChunks(inHandle)
         : inHandle.createReadStream({ autoClose: false, highWaterMark: readChunk });
@@ -337,8 +339,8 @@ export async function processFile(input: AgeInput, processor: AgeStreamProcessor
   const { mode = 0o600, collect } = options;
   if (collect && (await mayBeLarge(input))) raiseMallocTrimThreshold();
   if (isStdio(output)) {
-    const source: Readable = isStdio(input) ? process.stdin : createReadStream(input, { highWaterMark: readChunk });
-    await pipeline(source, processorTransform(processor, 4 * readChunk), process.stdout as Writable, { end: false });
+    const source = isStdio(input) ? ((options.stdio?.stdin ?? process.stdin) as Readable) : createReadStream(input, { highWaterMark: readChunk });
+    await pipeline(source, processorTransform(processor, 4 * readChunk), (options.stdio?.stdout ?? process.stdout) as Writable, { end: false });
     return;
   }
   const tmp = join(dirname(output), `.${basename(output)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
