@@ -14,6 +14,9 @@ if (process.argv.length === 3 && process.argv[2] === '--version') {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`);
 } else {
+  // The installed CLI runs its compiled bundle, never TypeScript sources that oclif would look for
+  // (and transpile with a ts-node or tsx it finds in node_modules) when NODE_ENV is not "production".
+  globalThis.oclif = { ...globalThis.oclif, enableAutoTranspile: false };
   const { loadCli } = await import('./load-cli.js');
   await loadCli().execute({ dir: import.meta.url });
 }

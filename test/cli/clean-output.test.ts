@@ -98,6 +98,11 @@ describe('one JSON document on stdout, nothing for an empty list', () => {
     expect(r.stdout).toBe('hello from the child\n');
   });
 
+  it.each(['development', 'test'])('NODE_ENV=%s adds nothing to stderr (oclif looks for TypeScript sources only then)', async (nodeEnv) => {
+    const r = await runCli(['config', 'get', 'scan.failOn'], { home: projectHome, env: { NODE_ENV: nodeEnv } });
+    expect(r).toMatchObject({ code: 0, stdout: 'low\n', stderr: '' });
+  });
+
   it('an empty list prints nothing on stdout (a note on stderr) and an empty array with --json', async () => {
     const vaultHome = join(t.dir, 'vault-home');
     const env = { CIRCLE_ARGON2_MEMORY_KIB: '1024', CIRCLE_ARGON2_TIME_COST: '1' };
