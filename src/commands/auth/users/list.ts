@@ -12,9 +12,8 @@ export default class AuthUsersList extends BaseCommand<typeof AuthUsersList> {
 
   async run(): Promise<AuthUsersListResult> {
     await this.parse(AuthUsersList);
-    const { unlockVault } = await import('../../../cli/unlock.js');
     const { listUsers } = await import('../../../core/auth/users.js');
-    const users = await listUsers(await unlockVault((await this.home()).dir));
+    const users = await listUsers(await (await this.circle()).unlock());
     if (!this.jsonEnabled()) {
       for (const u of users) {
         const flags = [u.mfa ? 'mfa' : 'no-mfa', u.locked ? 'locked' : '', u.lockedOutUntil ? `locked-out until ${u.lockedOutUntil}` : '', u.mustChangePassword ? 'must-change-password' : ''].filter(Boolean);
