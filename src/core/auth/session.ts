@@ -13,6 +13,7 @@ import { ensurePrivateDir } from '../home/paths.js';
 import { VaultContext } from '../vault/context.js';
 import { readVaultOrFail, verifyVaultMac } from '../vault/store.js';
 import { roleSchema } from './permissions.js';
+import { DEFAULT_POLICIES } from '../config/sections/index.js';
 
 /**
  * A session keeps the root key encrypted under a key derived (HKDF) from a
@@ -24,7 +25,7 @@ export interface SessionPolicy {
   idleMs: number;
   absoluteMs: number;
 }
-export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 15 * 60_000, absoluteMs: 12 * 3_600_000 };
+export const DEFAULT_SESSION_POLICY: SessionPolicy = DEFAULT_POLICIES.auth.session;
 /** A session's last-use time is rewritten at most this often, keeping unlock cheap. */
 const TOUCH_EVERY_MS = 30_000;
 

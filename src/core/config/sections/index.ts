@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { auditPolicy, auditSection } from './audit.js';
 import { authPolicies, authSection, type AuthPolicies } from './auth.js';
 import { coreSection, environmentPolicy, lockPolicy, type EnvironmentPolicy, type LockPolicy } from './core.js';
@@ -11,7 +12,7 @@ import type { AuditSettings } from '../../audit/settings.js';
  */
 export const configSections = { ...coreSection, ...authSection, ...secretsSection, ...auditSection, ...scanSection };
 
-type SectionValues = { [K in keyof typeof configSections]: import('zod').output<(typeof configSections)[K]> };
+type SectionValues = { [K in keyof typeof configSections]: z.output<(typeof configSections)[K]> };
 
 /** One typed policy object per topic, derived from the resolved values. */
 export interface CirclePolicies {
@@ -35,3 +36,10 @@ export function policiesFromConfig(values: SectionValues): CirclePolicies {
 }
 
 export type { AuthPolicies, EnvironmentPolicy, LockPolicy, ScanPolicy, SecretsPolicy };
+
+/**
+ * The policies with every key at its default: what a library caller gets when it
+ * passes no policy (DEFAULT_LOCKOUT_POLICY and friends are read from here), so a
+ * default is written once, in its section.
+ */
+export const DEFAULT_POLICIES: CirclePolicies = policiesFromConfig(z.strictObject(configSections).parse({}));

@@ -12,10 +12,11 @@ import { historyChunks, stagedChunks } from './sources/diff.js';
 import { walkTree } from './sources/tree.js';
 import type { ScanChunk } from './sources/types.js';
 import { CircleError } from '../../errors.js';
+import { DEFAULT_POLICIES } from '../../config/sections/index.js';
 
 export type ScanSecretsSource = 'tree' | 'staged' | 'git' | 'stdin';
 
-export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
+export const DEFAULT_MAX_FILE_SIZE = DEFAULT_POLICIES.scan.secrets.maxFileSizeBytes;
 const DEFAULT_CONCURRENCY = 16;
 
 export interface ScanSecretsOptions {
