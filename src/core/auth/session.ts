@@ -7,7 +7,8 @@ import { discardAuditEvents } from '../audit/sink.js';
 import { openBytes, sealBytes, sealedBlobSchema } from '../crypto/aead.js';
 import { hkdf } from '../crypto/kdf.js';
 import { CircleError, errnoCode } from '../errors.js';
-import { readFileIfExists, writeFileAtomic } from '../home/atomic.js';
+import { readFileIfExists } from '../home/atomic.js';
+import { localStateFile } from '../store/local.js';
 import { readDocument, writeDocument, type DocumentKind } from '../home/document.js';
 import { ensurePrivateDir } from '../home/paths.js';
 import { VaultContext } from '../vault/context.js';
@@ -98,7 +99,8 @@ export async function createSession(ctx: VaultContext, policy: SessionPolicy = D
     idleMs: policy.idleMs,
   };
   await writeSession(ctx.home, id, secret, payload);
-  await writeFileAtomic(currentSessionFile(ctx.home), `${token}\n`, { mode: 0o600 });
+  const current = localStateFile(currentSessionFile(ctx.home));
+  await current.store.put(current.key, `${token}\n`, { mode: 0o600 });
   await chmod(currentSessionFile(ctx.home), 0o600).catch(() => undefined);
   await ctx.record({ action: 'auth.session.create', outcome: 'success', target: ctx.actor.id, details: { sessionId: id.slice(0, 8) } });
   return {

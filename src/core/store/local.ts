@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readdir, unlink } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { CircleError, errnoCode } from '../errors.js';
 import { readFileIfExists, syncDir, writeFileAtomic } from '../home/atomic.js';
 import { withLock } from '../home/lock.js';
 import { checkStoreKey } from './keys.js';
-import type { StateChange, StateStore, StoredState, StoreWriteOptions } from './types.js';
+import type { StateChange, StateStore, StoredState, StoreUpdateOptions, StoreWriteOptions } from './types.js';
 
 /** The etag of local bytes: their SHA-256, so equal content means equal version whatever wrote it. */
 export function etagOf(bytes: Uint8Array): string {
@@ -53,15 +53,19 @@ export class LocalStateStore implements StateStore {
     return this.put(key, bytes, { ...options, ifNoneMatch: '*' });
   }
 
-  async update<R>(key: string, change: (current: StoredState | undefined) => Promise<StateChange<R>> | StateChange<R>, options: Pick<StoreWriteOptions, 'mode'> = {}): Promise<R> {
+  async update<R>(key: string, change: (current: StoredState | undefined) => Promise<StateChange<R>> | StateChange<R>, options: StoreUpdateOptions = {}): Promise<R> {
     const file = this.pathOf(key);
     // Under the lock nobody else writes, so the compare-and-swap a shared backend needs always succeeds here.
-    return withLock(file, async () => {
-      const current = await this.read(key);
-      const next = await change(current);
-      if (next.bytes !== undefined) await writeFileAtomic(file, typeof next.bytes === 'string' ? Buffer.from(next.bytes, 'utf8') : next.bytes, mode(options));
-      return next.result;
-    });
+    return withLock(
+      file,
+      async () => {
+        const current = await this.read(key);
+        const next = await change(current);
+        if (next.bytes !== undefined) await writeFileAtomic(file, typeof next.bytes === 'string' ? Buffer.from(next.bytes, 'utf8') : next.bytes, mode(options));
+        return next.result;
+      },
+      options.waitMs === undefined ? {} : { timeoutMs: options.waitMs },
+    );
   }
 
   async list(prefix: string): Promise<string[]> {
@@ -101,6 +105,14 @@ export class LocalStateStore implements StateStore {
     };
     return options.ifMatch === undefined ? remove() : withLock(file, remove);
   }
+}
+
+/**
+ * The local store holding `file`, and its key there: how code that still
+ * addresses state by path (most of core, today) writes through the store.
+ */
+export function localStateFile(file: string): { store: LocalStateStore; key: string } {
+  return { store: new LocalStateStore(dirname(file)), key: basename(file) };
 }
 
 function mode(options: Pick<StoreWriteOptions, 'mode'>): { mode?: number } {

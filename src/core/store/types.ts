@@ -26,6 +26,11 @@ export interface StoreWriteOptions {
   mode?: number;
 }
 
+export interface StoreUpdateOptions extends Pick<StoreWriteOptions, 'mode'> {
+  /** How long to wait for a concurrent writer before LOCK_TIMEOUT / CONFLICT (default: the lock scope's timeout). */
+  waitMs?: number;
+}
+
 /** What an update's `change` returns: new bytes to write (or none, to leave the state as it is) and a result. */
 export interface StateChange<R> {
   bytes?: string | Uint8Array;
@@ -47,7 +52,7 @@ export interface StateStore {
    * implementation also holds the key's inter-process lock, so `change` runs once.
    * `change` may run more than once on a shared backend: keep it free of side effects.
    */
-  update<R>(key: string, change: (current: StoredState | undefined) => Promise<StateChange<R>> | StateChange<R>, options?: Pick<StoreWriteOptions, 'mode'>): Promise<R>;
+  update<R>(key: string, change: (current: StoredState | undefined) => Promise<StateChange<R>> | StateChange<R>, options?: StoreUpdateOptions): Promise<R>;
   /** The keys directly or indirectly under `prefix` ('' for all), sorted. */
   list(prefix: string): Promise<string[]>;
   /** Deletes the key (if `ifMatch`, only at that version); false when it did not exist. */
