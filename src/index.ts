@@ -5,6 +5,11 @@
 export { CircleError, ErrorCodes, ExitCode, isCircleError } from './core/errors.js';
 export type { CircleErrorJson, ErrorCode, ExitCodeValue } from './core/errors.js';
 
+// The context layer: one invocation's (or request's) settings, policies, audit sink, state store and principal
+export { openCircle, createCircle, Circle, type OpenCircleOptions, type SettingsOverrides, type CirclePolicies } from './core/context/index.js';
+export type { Authorizer } from './core/authz/index.js';
+export { LocalStateStore, type StateStore, type StoredState, type StoreWriteOptions, type StoreUpdateOptions, type StateChange } from './core/store/index.js';
+
 // Home, safe files, configuration, health
 export { resolveHome, resolveCacheDir, ensureHome } from './core/home/paths.js';
 export type { HomeLocation } from './core/home/paths.js';
