@@ -16,6 +16,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'circle-context-'));
 const home = join(tmp, 'home');
 let sessionToken: string;
 let ciToken: string;
+let viewerToken: string;
 
 beforeAll(async () => {
   mkdirSync(home, { mode: 0o700 });
@@ -24,6 +25,7 @@ beforeAll(async () => {
   // The session stays valid; only the file that names it goes, so the tests choose what the Circle finds.
   rmSync(currentSessionFile(home));
   ciToken = (await createMachineToken(ctx, { name: 'ci', role: 'ci' })).token;
+  viewerToken = (await createMachineToken(ctx, { name: 'viewer', role: 'viewer' })).token;
 }, 60_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -68,6 +70,23 @@ describe('Circle.unlock', () => {
     const circle = createCircle({ home, cwd: tmp, env: { CIRCLE_TOKEN: 'circle_t_0000000000000000_nope' } });
     await expect(circle.unlock()).rejects.toMatchObject({ exitCode: 3 });
     await expect(circle.unlock()).rejects.toMatchObject({ exitCode: 3 });
+  });
+});
+
+describe('Circle.configAudit', () => {
+  it('a logged-in viewer may not change the configuration of a vault home; nothing is written', async () => {
+    const { writeConfigValue } = await import('../../../src/core/config/write.js');
+    const circle = createCircle({ home, cwd: tmp, env: { CIRCLE_TOKEN: viewerToken } });
+    const audit = await circle.configAudit();
+    expect(audit?.actor).toMatchObject({ type: 'token' });
+    await expect(writeConfigValue({ homeDir: home }, 'scan.failOn', 'high', audit)).rejects.toMatchObject({ code: 'PERMISSION_DENIED', exitCode: 3 });
+    expect((await circle.settings()).entries['scan.failOn'].origin).toBe('default');
+  });
+
+  it('without credentials the change acts as the OS user', async () => {
+    const audit = await createCircle({ home, cwd: tmp, env: {} }).configAudit();
+    expect(audit?.actor.type).toBe('system');
+    expect(audit?.authorizer).toBeUndefined();
   });
 });
 
