@@ -10,7 +10,10 @@
 export { CircleError, ErrorCodes, ExitCode, isCircleError } from './core/errors.js';
 export type { CircleErrorJson, ErrorCode, ExitCodeValue } from './core/errors.js';
 
-// The context layer: `openCircle({ home, cwd, env })` → a Circle (settings, policies, audit, unlock()) goes here.
+// The context layer: one invocation's (or request's) settings, policies, audit sink, state store and principal
+export { openCircle, createCircle, Circle, type OpenCircleOptions, type SettingsOverrides, type CirclePolicies } from './core/context/index.js';
+export type { Authorizer } from './core/authz/index.js';
+export { LocalStateStore, type StateStore, type StoredState, type StoreWriteOptions, type StoreUpdateOptions, type StateChange } from './core/store/index.js';
 
 // Health of an installation and its home, as `circle doctor` reports it.
 export { runDoctor, type DoctorCheck, type DoctorReport } from './core/doctor.js';

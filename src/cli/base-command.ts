@@ -4,7 +4,8 @@ import { CircleError, ExitCode, isCircleError, type CircleErrorJson } from '../c
 import { ensureHome, resolveCacheDir, resolveHome, type HomeLocation } from '../core/home/paths.js';
 import { renderError, toCircleError } from './errors.js';
 import type { ConfigSources, ResolvedConfig } from '../core/config/resolve.js';
-import { setDefaultLockTimeout } from '../core/home/lock.js';
+import type { Circle } from '../core/context/circle.js';
+import { runWithLockScope } from '../core/home/lock.js';
 import type { Progress } from './progress.js';
 import { commandStreams, createIo, isCI, paint, type Colour, type Io } from './io.js';
 
@@ -52,6 +53,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected globalFlags!: BaseFlags<T>;
   private homeLocation: HomeLocation | undefined;
   private ioInstance: Io | undefined;
+  private circleInstance: Circle | undefined;
+  /** This invocation's lock timeout: set from the settings once resolved, read by every lock taken meanwhile. */
+  private readonly lockScope: { timeoutMs: number | undefined } = { timeoutMs: undefined };
+
+  /** Runs the whole command (init, run, catch, finally) inside this invocation's lock scope. */
+  protected override _run<R>(): Promise<R> {
+    return runWithLockScope(this.lockScope, () => super._run<R>());
+  }
 
   public override async init(): Promise<void> {
     await super.init();
@@ -117,14 +126,25 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   /**
+   * This invocation's Circle (src/core/context): settings, policies, audit sink,
+   * state store and unlock. Built once, on first use.
+   */
+  protected async circle(): Promise<Circle> {
+    if (!this.circleInstance) {
+      const { createCircle } = await import('../core/context/index.js');
+      const home = (await this.home()).dir;
+      // Core's warnings go to stderr (never into --json on stdout).
+      this.circleInstance = createCircle({ home, lockScope: this.lockScope, onWarning: (message) => this.io.err.write(`Warning: ${message}\n`) });
+    }
+    return this.circleInstance;
+  }
+
+  /**
    * The layered configuration (defaults < user < project < project env section <
    * CIRCLE_* < flags). Commands pass the flags that override config keys.
    */
   protected async settings(options: { environment?: string; flags?: ConfigSources['flags'] } = {}): Promise<ResolvedConfig> {
-    const { resolveConfig } = await import('../core/config/resolve.js');
-    const resolved = await resolveConfig({ homeDir: (await this.home()).dir, ...options });
-    setDefaultLockTimeout(resolved.values['lock.timeoutMs']);
-    return resolved;
+    return (await this.circle()).settings(options);
   }
 
   /** True only when a person can answer: TTYs on stdin and stderr, no --json, no --no-input, not CI. */

@@ -1,17 +1,5 @@
+import type { Circle } from '../core/context/circle.js';
 import type { SecretsBackend } from '../core/secrets/backend.js';
-import { lazyAuditSink, unlockVault } from './unlock.js';
-
-const unlocked = new Map<string, ReturnType<typeof unlockVault>>();
-
-/** A command unlocks the vault at most once, however many environments it opens. */
-function unlockOnce(home: string): ReturnType<typeof unlockVault> {
-  let vault = unlocked.get(home);
-  if (!vault) {
-    vault = unlockVault(home);
-    unlocked.set(home, vault);
-  }
-  return vault;
-}
 
 export interface SecretsScopeFlags {
   personal?: boolean;
@@ -21,22 +9,20 @@ export interface SecretsScopeFlags {
 /**
  * The secrets store a `secrets` command works on: the project's environment file
  * inside a project (opened with CIRCLE_KEY_<ENV>, --identity files or the
- * logged-in user's key), else the personal vault. Every read and write is audited.
+ * logged-in user's key), else the personal vault. Every read and write is audited;
+ * the Circle unlocks the vault at most once, however many environments are opened.
  */
 export async function openCommandBackend(
-  home: string,
+  circle: Circle,
   settings: { projectRoot?: string; environment: string },
   flags: SecretsScopeFlags,
   options: { env?: string; createAs?: string } = {},
 ): Promise<SecretsBackend> {
-  const { openSecretsBackend } = await import('../core/secrets/backend.js');
-  return openSecretsBackend({
+  return circle.openSecrets({
     projectRoot: settings.projectRoot,
     env: options.env ?? settings.environment,
     personal: flags.personal,
     identityFiles: flags.identity,
-    audit: lazyAuditSink(home),
     ...(options.createAs === undefined ? {} : { createAs: options.createAs }),
-    unlock: () => unlockOnce(home),
   });
 }

@@ -24,7 +24,8 @@ export default class Decrypt extends BaseCommand<typeof Decrypt> {
   async run(): Promise<DecryptResult> {
     const { args, flags } = await this.parse(Decrypt);
     const age = await import('../core/age/index.js');
-    const { processFile, youngGenerationCollector } = await import('../core/age/file.js');
+    const { processFile } = await import('../core/age/file.js');
+    const { youngGenerationCollector } = await import('../cli/process-tuning.js');
     const { resolvePassphrase } = await import('../core/age/passphrase.js');
     const { readFile } = await import('node:fs/promises');
     if (!flags.output && this.jsonEnabled()) throw new CircleError('USAGE', '--json needs -o FILE: stdout cannot carry both the plaintext and the JSON result');

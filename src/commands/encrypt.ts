@@ -25,7 +25,8 @@ export default class Encrypt extends BaseCommand<typeof Encrypt> {
   async run(): Promise<EncryptResult> {
     const { args, flags } = await this.parse(Encrypt);
     const age = await import('../core/age/index.js');
-    const { processFile, youngGenerationCollector } = await import('../core/age/file.js');
+    const { processFile } = await import('../core/age/file.js');
+    const { youngGenerationCollector } = await import('../cli/process-tuning.js');
     const { readFile } = await import('node:fs/promises');
     const { resolvePassphrase } = await import('../core/age/passphrase.js');
     const recipients = [...(flags.recipient ?? []).map((r) => age.parseRecipient(r))];

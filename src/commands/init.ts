@@ -27,7 +27,7 @@ export default class Init extends BaseCommand<typeof Init> {
     }
     const interactive = this.canPrompt();
     const prompts = interactive ? await import('../cli/prompts.js') : undefined;
-    const { authPolicies, splitPasswordStdin, lazyAuditSink } = await import('../cli/unlock.js');
+    const { authPolicies, splitPasswordStdin } = await import('../cli/unlock.js');
     const config = await this.settings();
     const policies = authPolicies(config);
     const { checkPassword } = await import('../core/auth/password-policy.js');
@@ -50,7 +50,7 @@ export default class Init extends BaseCommand<typeof Init> {
         throw new CircleError('USAGE', 'Cancelled; nothing was created');
       }
     }
-    const { ctx, vaultId } = await initVault(home, { admin, password, audit: lazyAuditSink(home, config), passwordPolicy: policies.password });
+    const { ctx, vaultId } = await initVault(home, { admin, password, audit: (await this.circle()).audit, passwordPolicy: policies.password });
     this.note(`Created the vault in ${home} with admin "${admin}".`);
     const result: InitResult = { home, vaultId, admin, mfa: 'off' };
     let enrol = !flags['no-mfa'];

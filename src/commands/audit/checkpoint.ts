@@ -31,8 +31,7 @@ export default class AuditCheckpoint extends BaseCommand<typeof AuditCheckpoint>
       return { origin: pub.origin, size: state.size, root: state.root, verifierKey };
     }
     // Signing needs the log's private key, which lives in the vault.
-    const { unlockVault } = await import('../../cli/unlock.js');
-    const ctx = await unlockVault(home);
+    const ctx = await (await this.circle()).unlock();
     await ctx.require('audit.checkpoint');
     const keys = await loadAuditKeys(home, ctx);
     if (!keys.signingKey) {

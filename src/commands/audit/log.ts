@@ -42,10 +42,9 @@ export default class AuditLog extends BaseCommand<typeof AuditLog> {
     let entries: (AuditEntry | ReadableAuditEntry)[] = read.entries;
     if (flags.details) {
       // Details are sealed to a key that lives in the vault: unlock, check the role, and record the read.
-      const { unlockVault } = await import('../../cli/unlock.js');
       const { loadAuditKeys } = await import('../../core/audit/keys.js');
       const { CircleError } = await import('../../core/errors.js');
-      const ctx = await unlockVault(home);
+      const ctx = await (await this.circle()).unlock();
       await ctx.require('audit.read');
       const keys = await loadAuditKeys(home, ctx);
       if (!keys.detailsPrivateKey) throw new CircleError('NOT_FOUND', "The audit log's details key is not in the vault", { hint: 'Run without --details.' });

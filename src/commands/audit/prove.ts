@@ -26,8 +26,7 @@ export default class AuditProve extends BaseCommand<typeof AuditProve> {
     const { loadAuditKeys } = await import('../../core/audit/keys.js');
     const { proveConsistency } = await import('../../core/audit/prove.js');
     // The proof needs only public keys; with an unlocked session the new tree head is signed too.
-    const { unlockVault } = await import('../../cli/unlock.js');
-    const ctx = await unlockVault(home).catch(() => undefined);
+    const ctx = await (await this.circle()).unlock().catch(() => undefined);
     const keys = ctx?.can('audit.checkpoint') ? await loadAuditKeys(home, ctx) : await loadAuditKeys(home);
     const result = await proveConsistency(home, keys, note);
     if (!result.verified) this.exitCode = 1;

@@ -24,8 +24,7 @@ export default class AuditWatch extends BaseCommand<typeof AuditWatch> {
     const { CircleError } = await import('../../core/errors.js');
     if (this.jsonEnabled() && !flags.once) throw new CircleError('USAGE', '--json needs --once; to stream alerts as JSON use --format json', { hint: 'circle audit watch --format json' });
     const config = await this.settings();
-    const { auditSettingsFromConfig } = await import('../../core/audit/settings.js');
-    const { watchRules } = auditSettingsFromConfig(config.values as unknown as Record<string, unknown>);
+    const { watchRules } = (await (await this.circle()).policies(config)).audit;
     // Rules read only clear fields and verification needs only the public key: no unlock.
     const { loadAuditPublicKeys, noAuditLog } = await import('../../core/audit/keys.js');
     const keys = await loadAuditPublicKeys(home);

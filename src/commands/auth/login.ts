@@ -21,7 +21,7 @@ export default class AuthLogin extends BaseCommand<typeof AuthLogin> {
   async run(): Promise<AuthLoginResult> {
     const { flags } = await this.parse(AuthLogin);
     const home = (await this.home()).dir;
-    const { authPolicies, splitPasswordStdin, lazyAuditSink, resolveLoginUser, repairAuditKeys } = await import('../../cli/unlock.js');
+    const { authPolicies, splitPasswordStdin, resolveLoginUser } = await import('../../cli/unlock.js');
     const config = await this.settings();
     const policies = authPolicies(config);
     const interactive = this.canPrompt();
@@ -42,12 +42,12 @@ export default class AuthLogin extends BaseCommand<typeof AuthLogin> {
     const login = await loginWithPassword(home, {
       user,
       password,
-      audit: lazyAuditSink(home, config),
+      audit: (await this.circle()).audit,
       lockout: policies.lockout,
       passwordPolicy: policies.password,
       secondFactor: async () => second ?? (interactive ? (await import('../../cli/prompts.js')).promptCode() : undefined),
     });
-    await repairAuditKeys(login.ctx);
+    await (await this.circle()).migrate(login.ctx);
     const session = await createSession(login.ctx, policies.session);
     if (!this.jsonEnabled()) {
       this.log(`export CIRCLE_SESSION=${session.token}`);

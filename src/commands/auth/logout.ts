@@ -9,14 +9,13 @@ export default class AuthLogout extends BaseCommand<typeof AuthLogout> {
   async run(): Promise<AuthLogoutResult> {
     await this.parse(AuthLogout);
     const home = (await this.home()).dir;
-    const { currentSessionToken, lazyAuditSink } = await import('../../cli/unlock.js');
-    const token = await currentSessionToken(home);
+    const token = await (await this.circle()).sessionToken();
     if (!token) {
       this.note('No session to end.');
       return { loggedOut: false };
     }
     const { endSession } = await import('../../core/auth/session.js');
-    const loggedOut = await endSession(home, token, { audit: lazyAuditSink(home) });
+    const loggedOut = await endSession(home, token, { audit: (await this.circle()).audit });
     this.note(loggedOut ? 'Logged out.' : 'The session had already ended.');
     return { loggedOut };
   }

@@ -22,7 +22,7 @@ export default class AuthPasswd extends BaseCommand<typeof AuthPasswd> {
   async run(): Promise<AuthPasswdResult> {
     const { flags } = await this.parse(AuthPasswd);
     const home = (await this.home()).dir;
-    const { unlockVault, authPolicies, lazyAuditSink, resolveLoginUser, currentSessionToken } = await import('../../cli/unlock.js');
+    const { authPolicies, resolveLoginUser } = await import('../../cli/unlock.js');
     const { checkPassword } = await import('../../core/auth/password-policy.js');
     const config = await this.settings();
     const policies = authPolicies(config);
@@ -34,7 +34,7 @@ export default class AuthPasswd extends BaseCommand<typeof AuthPasswd> {
     };
 
     if (flags.user) {
-      const ctx = await unlockVault(home);
+      const ctx = await (await this.circle()).unlock();
       await ctx.require('users.manage', flags.user);
       const temp = stdinLines?.[0] || (prompts ? await prompts.promptNewPassword((p) => checkPassword(p, flags.user!, policies.password), `Temporary password for ${flags.user}`) : need('The new password'));
       const { resetUserPassword } = await import('../../core/auth/users.js');
@@ -45,7 +45,7 @@ export default class AuthPasswd extends BaseCommand<typeof AuthPasswd> {
 
     let user = flags['user-name'];
     if (!user) {
-      const token = await currentSessionToken(home);
+      const token = await (await this.circle()).sessionToken();
       if (token) {
         const { sessionStatus } = await import('../../core/auth/session.js');
         user = await sessionStatus(home, token).then((s) => s.user, () => undefined);
@@ -59,7 +59,7 @@ export default class AuthPasswd extends BaseCommand<typeof AuthPasswd> {
       user,
       currentPassword: current,
       newPassword: next,
-      audit: lazyAuditSink(home, config),
+      audit: (await this.circle()).audit,
       lockout: policies.lockout,
       policy: policies.password,
       secondFactor: async () => flags.totp ?? stdinLines?.[2]?.trim() ?? (prompts ? prompts.promptCode() : undefined),

@@ -14,16 +14,15 @@ export default class AuthStatus extends BaseCommand<typeof AuthStatus> {
       this.log('No vault here. Create one with `circle init`.');
       return { vault: false, loggedIn: false, reason: 'no vault' };
     }
-    const { unlockVault, currentSessionToken } = await import('../../cli/unlock.js');
     const { CircleError } = await import('../../core/errors.js');
     let result: AuthStatusResult;
     try {
-      const ctx = await unlockVault(home);
+      const ctx = await (await this.circle()).unlock();
       const data = await ctx.reload();
       result = { vault: true, loggedIn: true, via: ctx.actor.type === 'token' ? 'token' : 'session', user: ctx.actor.id, role: ctx.role };
       if (ctx.actor.type === 'user') {
         result.mfa = data.users[ctx.actor.id]?.mfa.enabled ?? false;
-        const token = await currentSessionToken(home);
+        const token = await (await this.circle()).sessionToken();
         if (token) {
           const { sessionStatus } = await import('../../core/auth/session.js');
           const s = await sessionStatus(home, token);

@@ -8,8 +8,7 @@ export default class AuthWhoami extends BaseCommand<typeof AuthWhoami> {
 
   async run(): Promise<AuthWhoamiResult> {
     await this.parse(AuthWhoami);
-    const { unlockVault } = await import('../../cli/unlock.js');
-    const ctx = await unlockVault((await this.home()).dir);
+    const ctx = await (await this.circle()).unlock();
     const { permissionsOf } = await import('../../core/auth/permissions.js');
     if (!this.jsonEnabled()) this.log(`${ctx.actor.id} (${ctx.actor.type === 'token' ? 'machine token, ' : ''}${ctx.role})`);
     return { type: ctx.actor.type, id: ctx.actor.id, role: ctx.role, via: ctx.method.kind, permissions: permissionsOf(ctx.role) };

@@ -24,8 +24,7 @@ export default class ConfigSet extends BaseCommand<typeof ConfigSet> {
     const { writeConfigValue } = await import('../../core/config/write.js');
     const { key, value } = parseConfigText(args.key, args.value, 'the command line');
     const home = (await this.home()).dir;
-    const { configAudit } = await import('../../cli/unlock.js');
-    const result = await writeConfigValue({ homeDir: home, project: flags.project, environment: flags.env }, key, value, await configAudit(home));
+    const result = await writeConfigValue({ homeDir: home, project: flags.project, environment: flags.env }, key, value, await (await this.circle()).configAudit());
     this.note(`Set ${key} = ${String(value)} in ${result.file}`);
     return result;
   }

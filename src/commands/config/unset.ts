@@ -20,8 +20,7 @@ export default class ConfigUnset extends BaseCommand<typeof ConfigUnset> {
     const { writeConfigValue } = await import('../../core/config/write.js');
     const key = requireKey(args.key, 'the command line');
     const home = (await this.home()).dir;
-    const { configAudit } = await import('../../cli/unlock.js');
-    const result = await writeConfigValue({ homeDir: home, project: flags.project, environment: flags.env }, key, undefined, await configAudit(home));
+    const result = await writeConfigValue({ homeDir: home, project: flags.project, environment: flags.env }, key, undefined, await (await this.circle()).configAudit());
     this.note(`Removed ${key} from ${result.file}`);
     return result;
   }

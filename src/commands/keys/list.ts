@@ -8,9 +8,8 @@ export default class KeysList extends BaseCommand<typeof KeysList> {
 
   async run(): Promise<KeysListResult> {
     await this.parse(KeysList);
-    const { unlockVault } = await import('../../cli/unlock.js');
     const { listKeys } = await import('../../core/vault/keys.js');
-    const result = await listKeys(await unlockVault((await this.home()).dir));
+    const result = await listKeys(await (await this.circle()).unlock());
     if (!this.jsonEnabled()) {
       for (const k of result.keys) this.log(`${k.kid.padEnd(5)} ${k.createdAt}  ${k.active ? 'active ' : 'retired'}  ${k.records} record(s)`);
       this.note(`Root key generation ${result.generation}.`);

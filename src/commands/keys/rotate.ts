@@ -11,11 +11,10 @@ export default class KeysRotate extends BaseCommand<typeof KeysRotate> {
 
   async run(): Promise<KeysRotateResult> {
     const { flags } = await this.parse(KeysRotate);
-    const { unlockVault } = await import('../../cli/unlock.js');
     const { rotateKeys } = await import('../../core/vault/keys.js');
     // The personal secrets live outside vault.json; project files are sealed to recipients, not the keyring.
     const { personalSecretsRecordStore } = await import('../../core/secrets/personal-store.js');
-    const ctx = await unlockVault((await this.home()).dir);
+    const ctx = await (await this.circle()).unlock();
     const progress = this.progress('Rotating keys');
     try {
       const result = await rotateKeys(ctx, { reencrypt: flags.reencrypt, stores: [personalSecretsRecordStore] });

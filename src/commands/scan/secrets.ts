@@ -59,6 +59,7 @@ export default class ScanSecrets extends BaseCommand<typeof ScanSecrets> {
     const baseline = flags.baseline === undefined ? undefined : await core.readBaseline(resolve(flags.baseline));
     const stdinText = source === 'stdin' ? await this.readStdin() : undefined;
 
+    const policies = await (await this.circle()).policies();
     const spinner = this.progress(`Scanning for secrets (${source})`);
     let report;
     try {
@@ -70,6 +71,7 @@ export default class ScanSecrets extends BaseCommand<typeof ScanSecrets> {
         config,
         gitignore: flags.gitignore,
         ...(flags['max-file-size'] === undefined ? {} : { maxFileSize: flags['max-file-size'] }),
+        defaultMaxFileSize: policies.scan.secrets.maxFileSizeBytes,
         ...(baseline === undefined ? {} : { baseline }),
         reveal: flags.reveal,
         onProgress: (p) => spinner.update(`Scanning for secrets: ${p.files} files, ${(p.bytes / 1e6).toFixed(1)} MB, ${p.findings} found`),

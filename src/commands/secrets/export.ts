@@ -30,7 +30,7 @@ export default class SecretsExport extends BaseCommand<typeof SecretsExport> {
     const only = flags.only?.split(',').map((n) => parseSecretName(n.trim()));
     const home = (await this.home()).dir;
     const cfg = await this.settings({ environment: flags.env });
-    const backend = await openCommandBackend(home, cfg, flags);
+    const backend = await openCommandBackend(await this.circle(), cfg, flags);
     const values = await backend.readAll(only ? { only } : {});
     const format = flags.format as 'dotenv' | 'json' | 'shell';
     const text = formatSecrets(values, format);

@@ -20,7 +20,7 @@ export default class SecretsGet extends BaseCommand<typeof SecretsGet> {
     const { openCommandBackend } = await import('../../cli/secrets-backend.js');
     const home = (await this.home()).dir;
     const cfg = await this.settings({ environment: flags.env });
-    const backend = await openCommandBackend(home, cfg, flags);
+    const backend = await openCommandBackend(await this.circle(), cfg, flags);
     const result = await backend.get(args.name, flags.version === undefined ? {} : { version: flags.version });
     if (!this.jsonEnabled()) this.writeOut(`${result.value}\n`);
     return result;

@@ -18,7 +18,7 @@ export default class SecretsHistory extends BaseCommand<typeof SecretsHistory> {
     const { openCommandBackend } = await import('../../cli/secrets-backend.js');
     const home = (await this.home()).dir;
     const cfg = await this.settings({ environment: flags.env });
-    const backend = await openCommandBackend(home, cfg, flags);
+    const backend = await openCommandBackend(await this.circle(), cfg, flags);
     const versions = await backend.history(args.name);
     if (!this.jsonEnabled()) for (const v of versions) this.log(`v${v.version}\t${v.at}\t${v.by}${v.current ? '\t(current)' : ''}`);
     return { name: args.name, env: backend.env, versions };

@@ -44,7 +44,7 @@ export default class SecretsImport extends BaseCommand<typeof SecretsImport> {
     if (Object.keys(values).length === 0) throw new CircleError('USAGE', `${source} holds no variables`);
     const home = (await this.home()).dir;
     const cfg = await this.settings({ environment: flags.env });
-    const backend = await openCommandBackend(home, cfg, flags, { createAs: flags.label ?? userInfo().username });
+    const backend = await openCommandBackend(await this.circle(), cfg, flags, { createAs: flags.label ?? userInfo().username });
     const results = await backend.setMany(values);
     this.note(`Imported ${results.length} secrets into ${backend.env}`);
     let deleteSource = flags['delete-source'];

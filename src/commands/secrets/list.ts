@@ -19,7 +19,7 @@ export default class SecretsList extends BaseCommand<typeof SecretsList> {
     const { openCommandBackend } = await import('../../cli/secrets-backend.js');
     const home = (await this.home()).dir;
     const cfg = await this.settings({ environment: flags.env });
-    const backend = await openCommandBackend(home, cfg, flags);
+    const backend = await openCommandBackend(await this.circle(), cfg, flags);
     const listing = await backend.list();
     const values = flags.reveal ? await backend.readAll() : undefined;
     const secrets: SecretsListResult['secrets'] = listing.map((s) => (values ? { ...s, value: values[s.name]! } : s));

@@ -18,7 +18,7 @@ export default class SecretsRm extends BaseCommand<typeof SecretsRm> {
     const { openCommandBackend } = await import('../../cli/secrets-backend.js');
     const home = (await this.home()).dir;
     const cfg = await this.settings({ environment: flags.env });
-    const backend = await openCommandBackend(home, cfg, flags);
+    const backend = await openCommandBackend(await this.circle(), cfg, flags);
     const result = await backend.remove(args.name);
     this.note(`Removed ${result.name} from ${result.env}`);
     return result;

@@ -19,7 +19,7 @@ export default class SecretsRollback extends BaseCommand<typeof SecretsRollback>
     const { openCommandBackend } = await import('../../cli/secrets-backend.js');
     const home = (await this.home()).dir;
     const cfg = await this.settings({ environment: flags.env });
-    const backend = await openCommandBackend(home, cfg, flags);
+    const backend = await openCommandBackend(await this.circle(), cfg, flags);
     const result = await backend.rollback(args.name, flags.to);
     this.note(`${args.name} is now version ${result.version} (the value of version ${flags.to})`);
     return { ...result, restoredFrom: flags.to };

@@ -28,7 +28,7 @@ export default class SecretsRotate extends BaseCommand<typeof SecretsRotate> {
       environment: flags.env,
       flags: { 'secrets.generate.length': flags.length, 'secrets.generate.alphabet': flags.alphabet as 'alphanumeric' | undefined },
     });
-    const backend = await openCommandBackend(home, cfg, flags);
+    const backend = await openCommandBackend(await this.circle(), cfg, flags);
     // Rotation replaces an existing secret: a typo must not create a new one silently.
     await backend.get(args.name);
     const length = cfg.values['secrets.generate.length'];

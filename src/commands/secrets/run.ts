@@ -30,8 +30,9 @@ export default class SecretsRun extends BaseCommand<typeof SecretsRun> {
     const only = flags.only?.split(',').map((n) => parseSecretName(n.trim()));
     const home = (await this.home()).dir;
     const cfg = await this.settings({ environment: flags.env });
+    const circle = await this.circle();
     // One unlock for the injected secrets and any references to other environments.
-    const open = (env: string) => openCommandBackend(home, cfg, flags, { env });
+    const open = (env: string) => openCommandBackend(circle, cfg, flags, { env });
     const backend = await open(cfg.environment);
     const secrets = await backend.readAll(only ? { only } : {});
     let baseEnv: NodeJS.ProcessEnv = process.env;

@@ -51,7 +51,7 @@ export default class SecretsSet extends BaseCommand<typeof SecretsSet> {
     }
     const home = (await this.home()).dir;
     const cfg = await this.settings({ environment: flags.env });
-    const backend = await openCommandBackend(home, cfg, flags, { createAs: flags.label ?? userInfo().username });
+    const backend = await openCommandBackend(await this.circle(), cfg, flags, { createAs: flags.label ?? userInfo().username });
     const result = await backend.set(name, value);
     this.note(`Set ${name} in ${result.env} (version ${result.version})`);
     return result;

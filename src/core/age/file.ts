@@ -5,8 +5,6 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { processorTransform, type AgeStreamProcessor, type PositionalRead } from './stream.js';
 
 /**
@@ -15,34 +13,6 @@ import { processorTransform, type AgeStreamProcessor, type PositionalRead } from
  * nothing per chunk and memory stays flat whatever the file size.
  */
 const readChunk = 4 * (64 * 1024 + 16);
-
-/**
- * node:crypto hands back every sealed or opened chunk in a fresh 64 KiB
- * buffer. V8 frees such buffers only in a young-generation GC, which it starts
- * by itself once about 32 MiB of them are pending: a third of our memory
- * budget spent on dead chunks. A short-lived CLI process may instead ask for a
- * minor GC every few MiB (about 0.3 ms each), which keeps that garbage at a
- * few MiB. This exposes V8's `gc` for the whole process, so only the `circle`
- * commands call it, never the library.
- *
- * Those collections find next to nothing alive, and every thread that could
- * help is busy with chunks: handing a scavenge or the freeing of the dead
- * buffers to V8's helper threads only adds thread wake-ups. Done on the
- * collecting thread, encrypting 1 GiB took 0.97 s instead of 1.08 s (median
- * of 8 interleaved runs), with 4 MB less peak memory, since the buffers are
- * freed at once.
- */
-export function youngGenerationCollector(): (() => void) | undefined {
-  try {
-    setFlagsFromString('--expose-gc');
-    setFlagsFromString('--no-parallel-scavenge');
-    setFlagsFromString('--no-concurrent-array-buffer-sweeping');
-    const gc = runInNewContext('gc') as ((options?: { type: 'minor' | 'major' }) => void) | undefined;
-    return typeof gc === 'function' ? () => gc({ type: 'minor' }) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Bytes written between two collections when a collector is given. */
 const collectEvery = 8 << 20;
@@ -92,7 +62,7 @@ export interface ProcessFileOptions {
   /** What `-` (or no path) means for the input and the output (default: the process's stdin and stdout). */
   stdio?: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream };
   /**
-   * Called every few MiB of output (see `youngGenerationCollector`). When
+   * Called every few MiB of output (see `youngGenerationCollector` in src/cli/process-tuning.ts). When
    * given, payload threads collect their garbage the same way, and malloc
    * keeps freed chunk memory (see `raiseMallocTrimThreshold`).
    */

@@ -162,10 +162,25 @@ export function auditKeySecrets(keys: Required<AuditKeys>): { name: string; byte
 /**
  * The audit keys. Without `vault`: the public halves only (enough to append);
  * NOT_FOUND when the home has no audit log. With an unlocked `vault`: the private
- * halves too, from the vault (or, until migrated, from the legacy file). Reads
- * only: making or moving keys is `ensureAuditKeys`.
+ * halves its role allows too, from the vault (or, until migrated, from the legacy
+ * file): `detailsPrivateKey` with `audit.read`, `signingKey` with
+ * `audit.checkpoint`. Reads only: making or moving keys is `ensureAuditKeys`.
  */
 export async function loadAuditKeys(homeDir: string, vault?: VaultContext): Promise<AuditKeys> {
+  return vault ? allowedHalves(await loadAllAuditKeys(homeDir, vault), vault) : loadAllAuditKeys(homeDir);
+}
+
+/**
+ * The public halves plus the signing key, whatever the role: for the home's own
+ * audit sink, which signs automatic checkpoints on behalf of the log while any
+ * user's action is appended. Internal to core (not exported from the package).
+ */
+export async function loadAuditSinkKeys(homeDir: string, vault: VaultContext): Promise<AuditKeys> {
+  const { detailsPrivateKey: _details, ...keys } = await loadAllAuditKeys(homeDir, vault);
+  return keys;
+}
+
+async function loadAllAuditKeys(homeDir: string, vault?: VaultContext): Promise<AuditKeys> {
   const pub = await loadAuditPublicKeys(homeDir);
   if (vault) {
     const secrets = await readVaultSecrets(vault);
@@ -180,6 +195,16 @@ export async function loadAuditKeys(homeDir: string, vault?: VaultContext): Prom
   return pub;
 }
 
+/** The key set without the private halves `vault`'s role may not hold. */
+function allowedHalves(keys: AuditKeys, vault: VaultContext): AuditKeys {
+  const { detailsPrivateKey, signingKey, ...pub } = keys;
+  return {
+    ...pub,
+    ...(detailsPrivateKey && vault.can('audit.read') ? { detailsPrivateKey } : {}),
+    ...(signingKey && vault.can('audit.checkpoint') ? { signingKey } : {}),
+  };
+}
+
 export function noAuditLog(homeDir: string): CircleError {
   return new CircleError('NOT_FOUND', `This home has no audit log yet (${homeDir})`, { hint: 'It is created with the vault by `circle init`.' });
 }
@@ -189,9 +214,14 @@ export function noAuditLog(homeDir: string): CircleError {
  * when something is off: moves a legacy `audit-keys.json` into the vault (vault
  * first, then the file is deleted), re-publishes a lost public file from the
  * vault, or makes keys for a vault that has none. Returns the full key set, or
- * the public halves when the private ones are lost.
+ * the public halves when the private ones are lost. Any unlocked role may run
+ * this migration; the private halves returned are those `loadAuditKeys` allows.
  */
 export async function ensureAuditKeys(vault: VaultContext): Promise<AuditKeys> {
+  return allowedHalves(await repairAuditKeySet(vault), vault);
+}
+
+async function repairAuditKeySet(vault: VaultContext): Promise<AuditKeys> {
   const homeDir = vault.home;
   const layout = auditLayout(homeDir);
   await ensurePrivateDir(layout.dir);

@@ -1,6 +1,6 @@
 import type { VaultContext } from '../vault/context.js';
 import { appendAuditEvent, type AppendOptions, type RetentionPolicy, type RotationPolicy } from './log.js';
-import { loadAuditKeys, loadAuditPublicKeys, noAuditLog, type AuditKeys } from './keys.js';
+import { loadAuditPublicKeys, loadAuditSinkKeys, noAuditLog, type AuditKeys } from './keys.js';
 import type { AuditEvent, AuditSink } from './sink.js';
 
 export interface OpenAuditSinkOptions {
@@ -46,7 +46,7 @@ export function openAuditSink(homeDir: string, options: OpenAuditSinkOptions = {
       if (vault) {
         // The private halves are a bonus (checkpoints); failing to read them must not lose the entry.
         try {
-          return await loadAuditKeys(homeDir, vault);
+          return await loadAuditSinkKeys(homeDir, vault);
         } catch {
           /* fall back to the public halves */
         }

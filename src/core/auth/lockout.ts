@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { readDocument, updateDocument, type DocumentKind } from '../home/document.js';
 import { ownEntry } from '../own-entry.js';
+import { DEFAULT_POLICIES } from '../config/sections/index.js';
 
 /**
  * Failed-login counters live outside the vault file because they must be
@@ -14,7 +15,7 @@ export interface LockoutPolicy {
   lockoutMs: number;
 }
 
-export const DEFAULT_LOCKOUT_POLICY: LockoutPolicy = { maxFailures: 5, windowMs: 15 * 60_000, lockoutMs: 15 * 60_000 };
+export const DEFAULT_LOCKOUT_POLICY: LockoutPolicy = DEFAULT_POLICIES.auth.lockout;
 
 const iso = z.string().datetime({ offset: true });
 const authStateSchema = z.object({

@@ -1,4 +1,5 @@
 import { CircleError } from '../errors.js';
+import { DEFAULT_POLICIES } from '../config/sections/index.js';
 
 /**
  * NIST SP 800-63B §3.1.1.2: a minimum length, no composition rules, reject
@@ -12,7 +13,7 @@ export interface PasswordPolicy {
   maxAgeDays?: number;
 }
 
-export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = { minLength: 12, maxLength: 1024 };
+export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = DEFAULT_POLICIES.auth.password;
 
 // The most common passwords of public breach lists that reach the minimum length, plus obvious ones.
 const COMMON = new Set([

@@ -7,12 +7,14 @@ import { discardAuditEvents } from '../audit/sink.js';
 import { openBytes, sealBytes, sealedBlobSchema } from '../crypto/aead.js';
 import { hkdf } from '../crypto/kdf.js';
 import { CircleError, errnoCode } from '../errors.js';
-import { readFileIfExists, writeFileAtomic } from '../home/atomic.js';
+import { readFileIfExists } from '../home/atomic.js';
+import { localStateFile } from '../store/local.js';
 import { readDocument, writeDocument, type DocumentKind } from '../home/document.js';
 import { ensurePrivateDir } from '../home/paths.js';
 import { VaultContext } from '../vault/context.js';
 import { readVaultOrFail, verifyVaultMac } from '../vault/store.js';
 import { roleSchema } from './permissions.js';
+import { DEFAULT_POLICIES } from '../config/sections/index.js';
 
 /**
  * A session keeps the root key encrypted under a key derived (HKDF) from a
@@ -24,7 +26,7 @@ export interface SessionPolicy {
   idleMs: number;
   absoluteMs: number;
 }
-export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 15 * 60_000, absoluteMs: 12 * 3_600_000 };
+export const DEFAULT_SESSION_POLICY: SessionPolicy = DEFAULT_POLICIES.auth.session;
 /** A session's last-use time is rewritten at most this often, keeping unlock cheap. */
 const TOUCH_EVERY_MS = 30_000;
 
@@ -97,7 +99,8 @@ export async function createSession(ctx: VaultContext, policy: SessionPolicy = D
     idleMs: policy.idleMs,
   };
   await writeSession(ctx.home, id, secret, payload);
-  await writeFileAtomic(currentSessionFile(ctx.home), `${token}\n`, { mode: 0o600 });
+  const current = localStateFile(currentSessionFile(ctx.home));
+  await current.store.put(current.key, `${token}\n`, { mode: 0o600 });
   await chmod(currentSessionFile(ctx.home), 0o600).catch(() => undefined);
   await ctx.record({ action: 'auth.session.create', outcome: 'success', target: ctx.actor.id, details: { sessionId: id.slice(0, 8) } });
   return {

@@ -2,8 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, parse as parsePath } from 'node:path';
 import { CircleError } from '../errors.js';
-import { readFileIfExists, writeFileAtomic } from '../home/atomic.js';
-import { withLock } from '../home/lock.js';
+import { readFileIfExists } from '../home/atomic.js';
+import { localStateFile } from '../store/local.js';
 import type { ConfigKey, ConfigValue } from './schema.js';
 import { layerFromObject, type ConfigLayer } from './values.js';
 
@@ -72,16 +72,21 @@ export async function readProjectConfig(projectRoot: string): Promise<ProjectLay
 export async function updateProjectConfig(projectRoot: string, key: ConfigKey, value: ConfigValue | undefined, environment?: string): Promise<string> {
   const file = projectConfigPath(projectRoot);
   await mkdir(dirname(file), { recursive: true });
-  await withLock(file, async () => {
-    await readProjectConfig(projectRoot);
-    const { parseDocument } = await import('yaml');
-    const bytes = await readFileIfExists(file);
-    const doc = parseDocument(bytes?.toString('utf8') ?? '');
-    if (doc.contents === null) doc.contents = doc.createNode({}) as never;
-    const path = [...(environment ? ['environments', environment] : []), ...key.split('.')];
-    if (value === undefined) doc.deleteIn(path);
-    else doc.setIn(path, value);
-    await writeFileAtomic(file, doc.toString(), { mode: 0o644 });
-  });
+  const { store, key: stateKey } = localStateFile(file);
+  await store.update(
+    stateKey,
+    async (current) => {
+      // Validates the whole file first: a broken file is reported, never rewritten.
+      await readProjectConfig(projectRoot);
+      const { parseDocument } = await import('yaml');
+      const doc = parseDocument(current?.bytes.toString('utf8') ?? '');
+      if (doc.contents === null) doc.contents = doc.createNode({}) as never;
+      const path = [...(environment ? ['environments', environment] : []), ...key.split('.')];
+      if (value === undefined) doc.deleteIn(path);
+      else doc.setIn(path, value);
+      return { bytes: doc.toString(), result: undefined };
+    },
+    { mode: 0o644 },
+  );
   return file;
 }

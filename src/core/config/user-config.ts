@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CircleError, isCircleError } from '../errors.js';
-import { readFileIfExists, syncDir } from '../home/atomic.js';
+import { readFileIfExists } from '../home/atomic.js';
 import { parseDocument, type DocumentKind } from '../home/document.js';
-import { withLock } from '../home/lock.js';
+import { localStateFile } from '../store/local.js';
 import type { ConfigKey, ConfigValue } from './schema.js';
 import { layerFromObject, type ConfigLayer } from './values.js';
 
@@ -41,34 +41,22 @@ export async function readUserConfig(homeDir: string): Promise<ConfigLayer> {
 }
 
 /**
- * Sets (or, with `undefined`, removes) keys in the user layer under the file's
- * lock, so concurrent `config set` processes each keep their key. The write
- * itself goes through `conf` (temp file, fsync, rename); we add the directory
- * fsync that makes the rename durable.
+ * Sets (or, with `undefined`, removes) keys in the user layer through the state
+ * store's locked update, so concurrent `config set` processes each keep their
+ * key. The bytes are those `conf` wrote before (tab-indented JSON, no newline),
+ * so existing files and new ones look alike.
  */
 export async function updateUserConfig(homeDir: string, changes: Partial<Record<ConfigKey, ConfigValue | undefined>>): Promise<ConfigLayer> {
-  const file = userConfigPath(homeDir);
-  return withLock(file, async () => {
+  const { store, key } = localStateFile(userConfigPath(homeDir));
+  return store.update(key, async () => {
     const current = await readUserConfig(homeDir);
     const next: ConfigLayer = { ...current };
-    for (const [key, value] of Object.entries(changes) as [ConfigKey, ConfigValue | undefined][]) {
-      if (value === undefined) delete next[key];
-      else next[key] = value;
+    for (const [name, value] of Object.entries(changes) as [ConfigKey, ConfigValue | undefined][]) {
+      if (value === undefined) delete next[name];
+      else next[name] = value;
     }
     const sorted = Object.fromEntries(Object.entries(next).sort(([a], [b]) => a.localeCompare(b)));
-    // conf is loaded only here: reading the config (every command) must stay fast.
-    const { default: Conf } = await import('conf');
-    const store = new Conf<Record<string, unknown>>({
-      cwd: homeDir,
-      configName: 'config',
-      projectName: 'circle-core',
-      configFileMode: 0o600,
-      clearInvalidConfig: false,
-      accessPropertiesByDotNotation: false,
-      watch: false,
-    });
-    store.store = { format: userConfigKind.format, version: userConfigKind.version, data: sorted };
-    await syncDir(homeDir);
-    return next;
+    const bytes = JSON.stringify({ format: userConfigKind.format, version: userConfigKind.version, data: sorted }, undefined, '\t');
+    return { bytes, result: next };
   });
 }

@@ -1,4 +1,5 @@
 import type { AuditActor, AuditSink } from '../audit/sink.js';
+import type { Authorizer } from '../authz/authorizer.js';
 import { CircleError } from '../errors.js';
 import { findProjectRoot, updateProjectConfig } from './project-config.js';
 import type { ConfigKey, ConfigValue } from './schema.js';
@@ -26,14 +27,19 @@ export interface ConfigWriteResult {
 export interface ConfigAudit {
   audit: AuditSink;
   actor: AuditActor;
+  /** The unlocked principal making the change, when there is one: its role must allow `config.write`. */
+  authorizer?: Authorizer;
 }
 
 /**
  * Sets (or with `undefined` removes) a validated key in the layer the target
  * names. With `audit`, the change is recorded (`config.set` / `config.unset`,
- * target = the key; the value only in the encrypted details).
+ * target = the key; the value only in the encrypted details). When the audit
+ * names an unlocked principal, its role must allow `config.write` (a viewer
+ * cannot change the configuration of a vault home).
  */
 export async function writeConfigValue(target: ConfigWriteTarget, key: ConfigKey, value: ConfigValue | undefined, audit?: ConfigAudit): Promise<ConfigWriteResult> {
+  await audit?.authorizer?.require('config.write', key);
   const result = await writeConfigValueUnaudited(target, key, value);
   if (audit) {
     await audit.audit.record({

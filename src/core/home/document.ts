@@ -1,8 +1,9 @@
 import { copyFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { CircleError } from '../errors.js';
-import { readFileIfExists, writeFileAtomic } from './atomic.js';
-import { withLock, type LockOptions } from './lock.js';
+import { localStateFile } from '../store/local.js';
+import { readFileIfExists } from './atomic.js';
+import type { LockOptions } from './lock.js';
 
 /**
  * A kind of state file: `{ "format": "<name>", "version": N, "data": … }`.
@@ -80,16 +81,17 @@ export async function readDocument<T>(kind: DocumentKind<T>, file: string): Prom
   return bytes === undefined ? undefined : parseDocument(kind, file, bytes).data;
 }
 
-/** Writes a document atomically, without locking: callers inside `updateDocument` or holding the lock. */
+/** Writes a document atomically (through the state store), without locking: callers inside `updateDocument` or holding the lock. */
 export async function writeDocument<T>(kind: DocumentKind<T>, file: string, data: T): Promise<void> {
-  await writeFileAtomic(file, serializeDocument(kind, kind.schema.parse(data)));
+  const { store, key } = localStateFile(file);
+  await store.put(key, serializeDocument(kind, kind.schema.parse(data)));
 }
 
 /**
- * Locked read-modify-write. `change` gets the current data (undefined when the
- * file is new) and returns the new data; returning `undefined` leaves the file as
- * it is. A file in an older format is backed up as `<file>.v<N>.bak` before the
- * migrated version replaces it.
+ * Locked read-modify-write, through the state store's `update`. `change` gets
+ * the current data (undefined when the file is new) and returns the new data;
+ * returning `undefined` leaves the file as it is. A file in an older format is
+ * backed up as `<file>.v<N>.bak` before the migrated version replaces it.
  */
 export async function updateDocument<T>(
   kind: DocumentKind<T>,
@@ -97,19 +99,18 @@ export async function updateDocument<T>(
   change: (current: T | undefined) => Promise<T | undefined> | T | undefined,
   options: LockOptions = {},
 ): Promise<T | undefined> {
-  return withLock(
-    file,
-    async () => {
-      const bytes = await readFileIfExists(file);
-      const loaded = bytes === undefined ? undefined : parseDocument(kind, file, bytes);
+  const { store, key } = localStateFile(file);
+  return store.update(
+    key,
+    async (current) => {
+      const loaded = current === undefined ? undefined : parseDocument(kind, file, current.bytes);
       const next = await change(loaded?.data);
-      if (next === undefined) return loaded?.data;
+      if (next === undefined) return { result: loaded?.data };
       if (loaded && loaded.storedVersion < kind.version) {
         await copyFile(file, `${file}.v${loaded.storedVersion}.bak`);
       }
-      await writeDocument(kind, file, next);
-      return next;
+      return { bytes: serializeDocument(kind, kind.schema.parse(next)), result: next };
     },
-    options,
+    options.timeoutMs === undefined ? {} : { waitMs: options.timeoutMs },
   );
 }

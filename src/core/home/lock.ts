@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { closeSync, fstatSync, futimesSync, openSync, statSync, unlinkSync, writeSync, type BigIntStats } from 'node:fs';
@@ -41,7 +42,7 @@ export function lockPathFor(file: string): string {
  * 30 s) is broken; waiting longer than the timeout fails with exit code 6.
  */
 export async function withLock<T>(file: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
-  const lock = await acquireLock(lockPathFor(file), options.timeoutMs ?? lockTimeoutFromEnv());
+  const lock = await acquireLock(lockPathFor(file), options.timeoutMs ?? effectiveTimeout());
   try {
     return await fn();
   } finally {
@@ -49,15 +50,27 @@ export async function withLock<T>(file: string, fn: () => Promise<T>, options: L
   }
 }
 
-let configuredTimeoutMs: number | undefined;
-
-/** Applies the `lock.timeoutMs` setting once the configuration has been read. */
-export function setDefaultLockTimeout(ms: number): void {
-  configuredTimeoutMs = ms;
+/**
+ * Per-invocation lock settings, carried by async context instead of a module
+ * global: a `Circle` runs its work inside `runWithLockScope`, so two requests in
+ * one long-lived process each wait as long as their own configuration says.
+ */
+export interface LockScope {
+  /** The configured wait, once known (the `lock.timeoutMs` setting); undefined falls back to the environment. */
+  readonly timeoutMs: number | undefined;
 }
 
-function lockTimeoutFromEnv(): number {
-  if (configuredTimeoutMs !== undefined) return configuredTimeoutMs;
+const lockScopes = new AsyncLocalStorage<LockScope>();
+
+/** Runs `fn` (and everything it awaits) with `scope`'s lock timeout. */
+export function runWithLockScope<T>(scope: LockScope, fn: () => T): T {
+  return lockScopes.run(scope, fn);
+}
+
+/** Explicit option, else the current scope's setting, else CIRCLE_LOCK_TIMEOUT_MS, else 15 s. */
+function effectiveTimeout(): number {
+  const scoped = lockScopes.getStore()?.timeoutMs;
+  if (scoped !== undefined) return scoped;
   const raw = process.env.CIRCLE_LOCK_TIMEOUT_MS;
   const parsed = raw === undefined ? Number.NaN : Number(raw);
   return Number.isFinite(parsed) && parsed >= 0 ? parsed : DEFAULT_LOCK_TIMEOUT_MS;

@@ -4,8 +4,8 @@ import { X25519Identity, generateX25519KeyPair, parseX25519Recipient, type X2551
 import type { AuditActor, AuditSink } from '../audit/sink.js';
 import { discardAuditEvents } from '../audit/sink.js';
 import { CircleError } from '../errors.js';
-import { readFileIfExists, writeFileAtomic } from '../home/atomic.js';
-import { withLock } from '../home/lock.js';
+import { readFileIfExists } from '../home/atomic.js';
+import { localStateFile } from '../store/local.js';
 import { keyEnvVar, maxSecretBytes, parseEnvName, parseRecipientLabel, parseSecretName } from './names.js';
 import {
   deriveFileKeys,
@@ -235,17 +235,22 @@ async function mutate<T>(scope: ProjectScope, change: (u: Unlocked) => { file?: 
   await scope.authorizeWrite?.();
   const path = projectSecretsPath(scope.projectRoot, scope.env);
   await mkdir(projectSecretsDir(scope.projectRoot), { recursive: true });
-  return withLock(path, async () => {
-    const existing = await loadFile(path);
-    let u: Unlocked;
-    if (existing) u = unlock(scope, existing, path);
-    else if (create) u = createFile(scope, create.label, path);
-    else throw new CircleError('NOT_FOUND', `No secrets for environment "${scope.env}" in this project (${path})`, { hint: 'Create them with `circle secrets set NAME`.' });
-    verifyAll(u);
-    const { file, result } = change(u);
-    if (file) await writeFileAtomic(path, serializeProjectSecrets(file), { mode: 0o644 });
-    return { result, label: u.label };
-  });
+  const { store, key } = localStateFile(path);
+  return store.update(
+    key,
+    async () => {
+      const existing = await loadFile(path);
+      let u: Unlocked;
+      if (existing) u = unlock(scope, existing, path);
+      else if (create) u = createFile(scope, create.label, path);
+      else throw new CircleError('NOT_FOUND', `No secrets for environment "${scope.env}" in this project (${path})`, { hint: 'Create them with `circle secrets set NAME`.' });
+      verifyAll(u);
+      const { file, result } = change(u);
+      return { ...(file ? { bytes: serializeProjectSecrets(file) } : {}), result: { result, label: u.label } };
+    },
+    // Project files are shared through git, not private state.
+    { mode: 0o644 },
+  );
 }
 
 function createFile(scope: ProjectScope, label: string, path: string): Unlocked {

@@ -1,7 +1,8 @@
 import type { AuditActor, AuditEvent, AuditSink } from '../audit/sink.js';
 import { discardAuditEvents } from '../audit/sink.js';
 import { CircleError } from '../errors.js';
-import { roleHas, type Permission, type Role } from '../auth/permissions.js';
+import type { Authorizer } from '../authz/authorizer.js';
+import { roleHas, type Permission, type Role } from '../authz/permissions.js';
 import { unwrapKeyring, type UnlockedKeyring } from './keyring.js';
 import { readVaultOrFail, rekeyedError, verifyVaultMac, type VaultKeys } from './store.js';
 import type { VaultData } from './schema.js';
@@ -31,7 +32,7 @@ export interface VaultContextInit {
  * held in private fields and left out of `toJSON`/inspection, so logging a
  * context by mistake prints no key.
  */
-export class VaultContext {
+export class VaultContext implements Authorizer {
   readonly home: string;
   readonly vaultId: string;
   readonly actor: VaultActor;

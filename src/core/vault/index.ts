@@ -15,7 +15,7 @@ export { createSession, unlockWithSession, endSession, sessionStatus, readCurren
 export { createMachineToken, listMachineTokens, revokeMachineToken, unlockWithMachineToken, parseExpiry, type TokenSummary } from '../auth/tokens.js';
 export { listUsers, getUser, addUser, removeUser, setUserLocked, setUserRole, resetUserPassword, changePassword, type UserSummary } from '../auth/users.js';
 export { beginMfaEnrolment, confirmMfaEnrolment, disableMfa, regenerateRecoveryCodes, type MfaEnrolment } from '../auth/mfa.js';
-export { PERMISSIONS, ROLES, ROLE_PERMISSIONS, roleHas, permissionsOf, type Permission, type Role } from '../auth/permissions.js';
+export { PERMISSIONS, ROLES, ROLE_PERMISSIONS, roleHas, permissionsOf, type Permission, type Role } from '../authz/permissions.js';
 export { DEFAULT_LOCKOUT_POLICY, type LockoutPolicy } from '../auth/lockout.js';
 export { DEFAULT_PASSWORD_POLICY, checkPassword, type PasswordPolicy } from '../auth/password-policy.js';
 export { x25519KeyObjects, type X25519KeyPair } from '../crypto/x25519.js';

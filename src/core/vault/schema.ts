@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { sealedBlobSchema } from '../crypto/aead.js';
 import { argon2ParamsSchema } from '../crypto/kdf.js';
-import { roleSchema } from '../auth/permissions.js';
+import { roleSchema } from '../authz/permissions.js';
 
 /**
  * The vault file (`<home>/vault.json`). Everything a user may read is encrypted;

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { CircleError } from '../errors.js';
+import { CircleError, isCircleError } from '../errors.js';
 import { readFileIfExists } from '../home/atomic.js';
-import { parseDocument, serializeDocument, writeDocument, type DocumentKind } from '../home/document.js';
-import { withLock } from '../home/lock.js';
+import { parseDocument, serializeDocument, type DocumentKind } from '../home/document.js';
+import { localStateFile } from '../store/local.js';
 import { canonicalJson } from '../crypto/canonical.js';
 import { constantTimeEqual, hkdf, hmacSha256, sha256 } from '../crypto/kdf.js';
 import { vaultDataSchema, type VaultBody, type VaultData } from './schema.js';
@@ -83,13 +83,15 @@ export function sealVaultData(body: VaultBody, rootKey: Buffer): VaultData {
 
 /** Writes a brand-new vault; ALREADY_EXISTS (exit 6) if one appeared meanwhile. */
 export async function createVaultFile(home: string, body: VaultBody, rootKey: Buffer): Promise<void> {
-  const file = vaultPath(home);
-  await withLock(file, async () => {
-    if ((await readFileIfExists(file)) !== undefined) {
+  const { store, key } = localStateFile(vaultPath(home));
+  try {
+    await store.createOnly(key, serializeDocument(vaultDocument, vaultDocument.schema.parse(sealVaultData(body, rootKey))));
+  } catch (error) {
+    if (isCircleError(error) && error.code === 'ALREADY_EXISTS') {
       throw new CircleError('ALREADY_EXISTS', `A vault already exists in ${home}`, { hint: 'Nothing was changed. Use `circle auth login`.', details: { home } });
     }
-    await writeDocument(vaultDocument, file, sealVaultData(body, rootKey));
-  });
+    throw error;
+  }
 }
 
 /**
@@ -114,13 +116,14 @@ export async function updateVault<R>(
   keys: VaultKeys,
   change: (current: VaultData) => Promise<{ body: VaultBody; rootKey?: Buffer; result: R } | { result: R; body?: undefined }> | { body: VaultBody; rootKey?: Buffer; result: R } | { result: R; body?: undefined },
 ): Promise<R> {
-  const file = vaultPath(keys.home);
-  return withLock(file, async () => {
+  const { store, key } = localStateFile(vaultPath(keys.home));
+  return store.update(key, async () => {
+    // Read and verified as every vault read is (same errors), rather than from the store's bytes.
     const current = await readVaultOrFail(keys.home);
     if (current.generation !== keys.generation) throw rekeyedError();
     verifyVaultMac(keys.home, current, keys.rootKey);
     const outcome = await change(structuredClone(current));
-    if (outcome.body) await writeDocument(vaultDocument, file, sealVaultData(outcome.body, outcome.rootKey ?? keys.rootKey));
-    return outcome.result;
+    if (!outcome.body) return { result: outcome.result };
+    return { bytes: serializeDocument(vaultDocument, vaultDocument.schema.parse(sealVaultData(outcome.body, outcome.rootKey ?? keys.rootKey))), result: outcome.result };
   });
 }

@@ -14,9 +14,8 @@ export default class AuthMfaDisable extends BaseCommand<typeof AuthMfaDisable> {
 
   async run(): Promise<AuthMfaDisableResult> {
     const { flags } = await this.parse(AuthMfaDisable);
-    const { unlockVault } = await import('../../../cli/unlock.js');
     const { disableMfa } = await import('../../../core/auth/mfa.js');
-    const ctx = await unlockVault((await this.home()).dir);
+    const ctx = await (await this.circle()).unlock();
     const user = flags.user ?? ctx.actor.id;
     if (!flags.yes) {
       if (!this.canPrompt()) throw new CircleError('INPUT_REQUIRED', 'Confirmation required to turn MFA off', { hint: 'Pass --yes.' });

@@ -14,9 +14,8 @@ export default class AuthMfaEnable extends BaseCommand<typeof AuthMfaEnable> {
 
   async run(): Promise<AuthMfaEnableResult> {
     const { flags } = await this.parse(AuthMfaEnable);
-    const { unlockVault } = await import('../../../cli/unlock.js');
     const mfa = await import('../../../core/auth/mfa.js');
-    const ctx = await unlockVault((await this.home()).dir);
+    const ctx = await (await this.circle()).unlock();
     const printCodes = (codes: string[]) => {
       if (this.jsonEnabled()) return;
       this.note('MFA is on. Recovery codes (each works once; store them offline, they are not shown again):');

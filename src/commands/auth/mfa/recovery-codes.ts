@@ -8,9 +8,8 @@ export default class AuthMfaRecoveryCodes extends BaseCommand<typeof AuthMfaReco
 
   async run(): Promise<AuthMfaRecoveryCodesResult> {
     await this.parse(AuthMfaRecoveryCodes);
-    const { unlockVault } = await import('../../../cli/unlock.js');
     const { regenerateRecoveryCodes } = await import('../../../core/auth/mfa.js');
-    const { recoveryCodes } = await regenerateRecoveryCodes(await unlockVault((await this.home()).dir));
+    const { recoveryCodes } = await regenerateRecoveryCodes(await (await this.circle()).unlock());
     if (!this.jsonEnabled()) {
       this.note('New recovery codes (each works once; the old ones no longer work):');
       this.log(recoveryCodes.join('\n'));

@@ -20,9 +20,9 @@ export default class AuthTokenCreate extends BaseCommand<typeof AuthTokenCreate>
   async run(): Promise<AuthTokenCreateResult> {
     const { flags } = await this.parse(AuthTokenCreate);
     const home = (await this.home()).dir;
-    const { unlockVault, authPolicies } = await import('../../../cli/unlock.js');
+    const { authPolicies } = await import('../../../cli/unlock.js');
     const { createMachineToken, parseExpiry } = await import('../../../core/auth/tokens.js');
-    const ctx = await unlockVault(home);
+    const ctx = await (await this.circle()).unlock();
     const expiresAt = parseExpiry(flags.expires ?? `${authPolicies(await this.settings()).tokenDefaultExpiryDays}d`);
     const { token, summary } = await createMachineToken(ctx, { name: flags.name, role: flags.role as (typeof ROLES)[number], expiresAt });
     if (!this.jsonEnabled()) {

@@ -8,9 +8,8 @@ export default class AuthTokenList extends BaseCommand<typeof AuthTokenList> {
 
   async run(): Promise<AuthTokenListResult> {
     await this.parse(AuthTokenList);
-    const { unlockVault } = await import('../../../cli/unlock.js');
     const { listMachineTokens } = await import('../../../core/auth/tokens.js');
-    const tokens = await listMachineTokens(await unlockVault((await this.home()).dir));
+    const tokens = await listMachineTokens(await (await this.circle()).unlock());
     if (!this.jsonEnabled()) {
       if (tokens.length === 0) this.note('No machine tokens.');
       for (const t of tokens) this.log(`${t.id}  ${t.name.padEnd(16)} ${t.role.padEnd(10)} ${t.status.padEnd(8)} ${t.expiresAt ? `expires ${t.expiresAt}` : 'no expiry'}`);

@@ -10,9 +10,8 @@ export default class AuthTokenRevoke extends BaseCommand<typeof AuthTokenRevoke>
 
   async run(): Promise<AuthTokenRevokeResult> {
     const { args } = await this.parse(AuthTokenRevoke);
-    const { unlockVault } = await import('../../../cli/unlock.js');
     const { revokeMachineToken } = await import('../../../core/auth/tokens.js');
-    const summary = await revokeMachineToken(await unlockVault((await this.home()).dir), args.token);
+    const summary = await revokeMachineToken(await (await this.circle()).unlock(), args.token);
     this.note(`Revoked token ${summary.id} "${summary.name}".`);
     return summary;
   }

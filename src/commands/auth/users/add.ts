@@ -17,9 +17,9 @@ export default class AuthUsersAdd extends BaseCommand<typeof AuthUsersAdd> {
   async run(): Promise<AuthUsersAddResult> {
     const { args, flags } = await this.parse(AuthUsersAdd);
     const home = (await this.home()).dir;
-    const { unlockVault, authPolicies, splitPasswordStdin } = await import('../../../cli/unlock.js');
+    const { authPolicies, splitPasswordStdin } = await import('../../../cli/unlock.js');
     const policy = authPolicies(await this.settings()).password;
-    const ctx = await unlockVault(home);
+    const ctx = await (await this.circle()).unlock();
     await ctx.require('users.manage', args.name);
     let password: string;
     if (flags['password-stdin']) password = splitPasswordStdin(await this.readStdin()).password;

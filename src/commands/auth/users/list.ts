@@ -8,9 +8,8 @@ export default class AuthUsersList extends BaseCommand<typeof AuthUsersList> {
 
   async run(): Promise<AuthUsersListResult> {
     await this.parse(AuthUsersList);
-    const { unlockVault } = await import('../../../cli/unlock.js');
     const { listUsers } = await import('../../../core/auth/users.js');
-    const users = await listUsers(await unlockVault((await this.home()).dir));
+    const users = await listUsers(await (await this.circle()).unlock());
     if (!this.jsonEnabled()) {
       if (users.length === 0) this.note('No users.');
       for (const u of users) {

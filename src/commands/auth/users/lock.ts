@@ -10,9 +10,8 @@ export default class AuthUsersLock extends BaseCommand<typeof AuthUsersLock> {
 
   async run(): Promise<AuthUsersLockResult> {
     const { args } = await this.parse(AuthUsersLock);
-    const { unlockVault } = await import('../../../cli/unlock.js');
     const { setUserLocked } = await import('../../../core/auth/users.js');
-    const user = await setUserLocked(await unlockVault((await this.home()).dir), args.name, true);
+    const user = await setUserLocked(await (await this.circle()).unlock(), args.name, true);
     this.note(`${user.name} is locked.`);
     return user;
   }

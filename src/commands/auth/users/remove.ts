@@ -13,8 +13,7 @@ export default class AuthUsersRemove extends BaseCommand<typeof AuthUsersRemove>
 
   async run(): Promise<AuthUsersRemoveResult> {
     const { args, flags } = await this.parse(AuthUsersRemove);
-    const { unlockVault } = await import('../../../cli/unlock.js');
-    const ctx = await unlockVault((await this.home()).dir);
+    const ctx = await (await this.circle()).unlock();
     await ctx.require('users.manage', args.name);
     if (!flags.yes) {
       if (!this.canPrompt()) throw new CircleError('INPUT_REQUIRED', 'Confirmation required to remove a user', { hint: 'Pass --yes.' });

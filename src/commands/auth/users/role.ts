@@ -14,9 +14,8 @@ export default class AuthUsersRole extends BaseCommand<typeof AuthUsersRole> {
 
   async run(): Promise<AuthUsersRoleResult> {
     const { args } = await this.parse(AuthUsersRole);
-    const { unlockVault } = await import('../../../cli/unlock.js');
     const { setUserRole } = await import('../../../core/auth/users.js');
-    const user = await setUserRole(await unlockVault((await this.home()).dir), args.name, args.role as Role);
+    const user = await setUserRole(await (await this.circle()).unlock(), args.name, args.role as Role);
     this.note(`${user.name} is now ${user.role}.`);
     return user;
   }

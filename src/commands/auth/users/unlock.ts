@@ -10,9 +10,8 @@ export default class AuthUsersUnlock extends BaseCommand<typeof AuthUsersUnlock>
 
   async run(): Promise<AuthUsersUnlockResult> {
     const { args } = await this.parse(AuthUsersUnlock);
-    const { unlockVault } = await import('../../../cli/unlock.js');
     const { setUserLocked } = await import('../../../core/auth/users.js');
-    const user = await setUserLocked(await unlockVault((await this.home()).dir), args.name, false);
+    const user = await setUserLocked(await (await this.circle()).unlock(), args.name, false);
     this.note(`${user.name} is unlocked.`);
     return user;
   }

@@ -16,11 +16,11 @@ export default class SecretsCiKeyCreate extends BaseCommand<typeof SecretsCiKeyC
 
   async run(): Promise<SecretsCiKeyCreateResult> {
     const { flags } = await this.parse(SecretsCiKeyCreate);
-    const { lazyAuditSink, unlockVault } = await import('../../../cli/unlock.js');
     const { openProjectScope, createProjectCiKey } = await import('../../../core/secrets/index.js');
     const home = (await this.home()).dir;
     const cfg = await this.settings({ environment: flags.env });
-    const { scope } = await openProjectScope({ projectRoot: cfg.projectRoot, env: cfg.environment, identityFiles: flags.identity, audit: lazyAuditSink(home), unlock: () => unlockVault(home) });
+    const circle = await this.circle();
+    const { scope } = await openProjectScope({ projectRoot: cfg.projectRoot, env: cfg.environment, identityFiles: flags.identity, audit: circle.audit, unlock: () => circle.unlock() });
     const result = await createProjectCiKey(scope, flags.label);
     if (!this.jsonEnabled()) {
       this.writeOut(`${result.identity}\n`);

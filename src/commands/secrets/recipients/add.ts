@@ -29,14 +29,13 @@ export default class SecretsRecipientsAdd extends BaseCommand<typeof SecretsReci
       throw new CircleError('USAGE', 'Give a label and an age1… key, or --token NAME', { hint: 'circle secrets recipients add bob age1… | circle secrets recipients add --token gha' });
     }
     if (flags.token !== undefined && args.key !== undefined) throw new CircleError('USAGE', 'Give either an age1… key or --token, not both');
-    const { lazyAuditSink, unlockVault } = await import('../../../cli/unlock.js');
     const { openProjectScope, addProjectRecipient, machineTokenRecipient } = await import('../../../core/secrets/index.js');
     const home = (await this.home()).dir;
     const cfg = await this.settings({ environment: flags.env });
-    // One unlock serves both the project key (when no identity is given) and the token lookup.
-    let vault: ReturnType<typeof unlockVault> | undefined;
-    const unlock = () => (vault ??= unlockVault(home));
-    const { scope } = await openProjectScope({ projectRoot: cfg.projectRoot, env: cfg.environment, identityFiles: flags.identity, audit: lazyAuditSink(home), unlock });
+    const circle = await this.circle();
+    // One unlock (the Circle keeps it) serves both the project key (when no identity is given) and the token lookup.
+    const unlock = () => circle.unlock();
+    const { scope } = await openProjectScope({ projectRoot: cfg.projectRoot, env: cfg.environment, identityFiles: flags.identity, audit: circle.audit, unlock });
     let result: RecipientChangeResult;
     let recipient: string;
     let tokenId: string | undefined;

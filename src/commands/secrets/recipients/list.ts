@@ -12,11 +12,11 @@ export default class SecretsRecipientsList extends BaseCommand<typeof SecretsRec
 
   async run(): Promise<SecretsRecipientsListResult> {
     const { flags } = await this.parse(SecretsRecipientsList);
-    const { lazyAuditSink, unlockVault } = await import('../../../cli/unlock.js');
     const { openProjectScope, listProjectRecipients } = await import('../../../core/secrets/index.js');
     const home = (await this.home()).dir;
     const cfg = await this.settings({ environment: flags.env });
-    const { scope } = await openProjectScope({ projectRoot: cfg.projectRoot, env: cfg.environment, identityFiles: flags.identity, audit: lazyAuditSink(home), unlock: () => unlockVault(home) });
+    const circle = await this.circle();
+    const { scope } = await openProjectScope({ projectRoot: cfg.projectRoot, env: cfg.environment, identityFiles: flags.identity, audit: circle.audit, unlock: () => circle.unlock() });
     const recipients = await listProjectRecipients(scope);
     if (!this.jsonEnabled() && recipients.length === 0) this.note(`No recipients in ${scope.env}.`);
     if (!this.jsonEnabled()) for (const r of recipients) this.log(`${r.label}\t${r.kind}\t${r.key}\t${r.added}`);

@@ -16,11 +16,11 @@ export default class SecretsRecipientsRemove extends BaseCommand<typeof SecretsR
 
   async run(): Promise<SecretsRecipientsRemoveResult> {
     const { args, flags } = await this.parse(SecretsRecipientsRemove);
-    const { lazyAuditSink, unlockVault } = await import('../../../cli/unlock.js');
     const { openProjectScope, removeProjectRecipient } = await import('../../../core/secrets/index.js');
     const home = (await this.home()).dir;
     const cfg = await this.settings({ environment: flags.env });
-    const { scope } = await openProjectScope({ projectRoot: cfg.projectRoot, env: cfg.environment, identityFiles: flags.identity, audit: lazyAuditSink(home), unlock: () => unlockVault(home) });
+    const circle = await this.circle();
+    const { scope } = await openProjectScope({ projectRoot: cfg.projectRoot, env: cfg.environment, identityFiles: flags.identity, audit: circle.audit, unlock: () => circle.unlock() });
     const result = await removeProjectRecipient(scope, args.label);
     this.note(`Removed ${result.label} from ${result.env} and re-keyed; rotate any secret they should no longer know`);
     return result;

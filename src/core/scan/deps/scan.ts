@@ -1,3 +1,4 @@
+import type { Authorizer } from '../../authz/authorizer.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -71,6 +72,12 @@ export interface DepsScanResult {
 }
 
 export interface ScanOptions {
+  /**
+   * The principal a scan runs for, when there is one (a server, a library user
+   * holding an unlocked vault): its role must allow `scan.run`. The CLI scans
+   * local files as the OS user and passes none.
+   */
+  authorizer?: Authorizer;
   root: string;
   /** Specific lockfiles (relative to cwd or absolute); discovery when absent. */
   lockfiles?: string[];
@@ -109,6 +116,7 @@ async function readLockfileInput(entry: DiscoveredLockfile): Promise<{ text: str
  * still scanned; when the user named exactly one lockfile its error is thrown.
  */
 export async function scanDependencies(options: ScanOptions): Promise<DepsScanResult> {
+  await options.authorizer?.require('scan.run', options.root);
   const root = path.resolve(options.root);
   const now = options.now ?? new Date();
   let targets: DiscoveredLockfile[];

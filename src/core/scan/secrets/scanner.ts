@@ -1,3 +1,4 @@
+import type { Authorizer } from '../../authz/authorizer.js';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScanFinding, ScanReport, ScanRule } from '../report/types.js';
@@ -11,13 +12,20 @@ import { historyChunks, stagedChunks } from './sources/diff.js';
 import { walkTree } from './sources/tree.js';
 import type { ScanChunk } from './sources/types.js';
 import { CircleError } from '../../errors.js';
+import { DEFAULT_POLICIES } from '../../config/sections/index.js';
 
 export type ScanSecretsSource = 'tree' | 'staged' | 'git' | 'stdin';
 
-export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
+export const DEFAULT_MAX_FILE_SIZE = DEFAULT_POLICIES.scan.secrets.maxFileSizeBytes;
 const DEFAULT_CONCURRENCY = 16;
 
 export interface ScanSecretsOptions {
+  /**
+   * The principal a scan runs for, when there is one (a server, a library user
+   * holding an unlocked vault): its role must allow `scan.run`. The CLI scans
+   * local files as the OS user and passes none.
+   */
+  authorizer?: Authorizer;
   /** Absolute scan root (the directory, or the git work tree for staged/git). */
   root: string;
   source: ScanSecretsSource;
@@ -29,6 +37,8 @@ export interface ScanSecretsOptions {
   /** Honour .gitignore in tree scans (default true). */
   gitignore?: boolean;
   maxFileSize?: number;
+  /** The cap when neither `maxFileSize` nor the project scan file sets one: the `scan.secrets.maxFileSizeKiB` setting, in bytes. */
+  defaultMaxFileSize?: number;
   concurrency?: number;
   /** Fingerprints to leave out of the report (a baseline). */
   baseline?: Set<string>;
@@ -109,6 +119,7 @@ class FindingCollector {
  * unless `reveal` is set; the caller decides the exit code (any finding fails).
  */
 export async function scanSecrets(options: ScanSecretsOptions): Promise<ScanReport> {
+  await options.authorizer?.require('scan.run', options.root);
   const config = options.config ?? EMPTY_CONFIG;
   const rules = activeRules(config);
   const allowPatterns = config.allowlist.patterns.map((p) => new RegExp(p));
@@ -148,7 +159,7 @@ export async function scanSecrets(options: ScanSecretsOptions): Promise<ScanRepo
       break;
     }
     case 'tree': {
-      const maxSize = options.maxFileSize ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+      const maxSize = options.maxFileSize ?? config.maxFileSize ?? options.defaultMaxFileSize ?? DEFAULT_MAX_FILE_SIZE;
       const walker = walkTree(options.root, { gitignore: options.gitignore ?? true, excludes: config.allowlist.paths });
       await pool(walker, options.concurrency ?? DEFAULT_CONCURRENCY, async (rel) => {
         if (hasBinaryExtension(rel)) {
