@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The birational map from an Ed25519 public key (a twisted Edwards point) to
  * its X25519 public key (a Montgomery u-coordinate): u = (1 + y) / (1 − y) mod p,
@@ -74,4 +76,13 @@ export function ed25519PublicToX25519(publicKey: Uint8Array): Buffer {
   const y = fromLittleEndian(publicKey) & ((1n << 255n) - 1n);
   if (y === 1n) throw new Error('Ed25519 public key is the identity point');
   return toLittleEndian(mod((1n + y) * inverse(mod(1n - y))), 32);
+}
+
+/**
+ * The X25519 scalar of an Ed25519 seed: the first half of SHA-512(seed) (RFC 8032
+ * §5.1.5), which X25519 clamps as Ed25519 does, so X25519(scalar, 9) is
+ * `ed25519PublicToX25519` of the seed's public key.
+ */
+export function ed25519SeedToX25519(seed: Uint8Array): Buffer {
+  return createHash('sha512').update(seed).digest().subarray(0, 32);
 }
