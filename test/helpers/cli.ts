@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const cliPath = join(repoRoot, 'bin', 'run.js');
-export const corporaDir = resolve(repoRoot, '../shared/corpora');
 
 export interface CliResult {
   code: number | null;

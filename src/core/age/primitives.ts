@@ -1,9 +1,7 @@
-import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 
-/** HKDF-SHA-256 as every age key derivation uses it. */
-export function hkdf(ikm: Uint8Array, salt: Uint8Array, info: string, length = 32): Buffer {
-  return Buffer.from(hkdfSync('sha256', ikm, salt, info, length));
-}
+/** HKDF-SHA-256, as every age key derivation uses it. */
+export { hkdf } from '../crypto/kdf.js';
 
 const zeroNonce = Buffer.alloc(12);
 

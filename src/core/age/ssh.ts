@@ -1,7 +1,8 @@
 import { createHash, createPrivateKey, createPublicKey, constants, privateDecrypt, publicEncrypt, type KeyObject } from 'node:crypto';
 import { CircleError } from '../errors.js';
 import { decodeStrictBase64, encodeBase64NoPad, malformed } from './base64.js';
-import { ed25519PublicToX25519 } from './ed25519-to-x25519.js';
+import { ed25519PublicToX25519, ed25519SeedToX25519 } from '../crypto/ed25519-to-x25519.js';
+import { okpRawPrivateKey, okpRawPublicKey } from '../crypto/okp.js';
 import type { Stanza } from './header.js';
 import { hkdf } from './primitives.js';
 import type { AgeIdentity, AgeRecipient } from './types.js';
@@ -118,8 +119,7 @@ export class SshEd25519Identity implements AgeIdentity {
   private readonly tweak: Buffer;
   constructor(seed: Buffer, publicKey: Buffer) {
     const wire = sshWire('ssh-ed25519', publicKey);
-    // The X25519 scalar of an Ed25519 key is the first half of SHA-512(seed); X25519 clamps it.
-    this.secret = createHash('sha512').update(seed).digest().subarray(0, 32);
+    this.secret = ed25519SeedToX25519(seed);
     this.ourPublic = ed25519PublicToX25519(publicKey);
     this.tag = sshTag(wire);
     this.tweak = hkdf(Buffer.alloc(0), wire, ed25519Label);
@@ -194,8 +194,7 @@ export function parseSshPrivateKey(text: string): AgeIdentity {
     }
     if (key.asymmetricKeyType === 'rsa') return new SshRsaIdentity(key);
     if (key.asymmetricKeyType === 'ed25519') {
-      const jwk = key.export({ format: 'jwk' });
-      return new SshEd25519Identity(Buffer.from(jwk.d!, 'base64url'), Buffer.from(jwk.x!, 'base64url'));
+      return new SshEd25519Identity(okpRawPrivateKey('Ed25519', key), okpRawPublicKey('Ed25519', key));
     }
     throw unsupported(`key type ${key.asymmetricKeyType} is not supported`);
   }

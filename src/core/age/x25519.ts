@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { agreeAsRecipient, agreeWithRecipient } from '../crypto/hybrid-seal.js';
+import { generateX25519KeyPair as generateRawX25519, x25519PublicFromPrivate } from '../crypto/x25519.js';
 import { CircleError } from '../errors.js';
 import { decodeStrictBase64, encodeBase64NoPad, malformed } from './base64.js';
 import { bech32Decode, bech32Encode } from './bech32.js';
 import type { Stanza } from './header.js';
-import { hkdf, unwrapFileKey, wrapFileKey } from './primitives.js';
+import { unwrapFileKey, wrapFileKey } from './primitives.js';
 import type { AgeIdentity, AgeRecipient } from './types.js';
-import { generateX25519, x25519, x25519PublicFromScalar } from './x25519-raw.js';
 
 const label = 'age-encryption.org/v1/X25519';
 
@@ -36,30 +36,27 @@ export interface X25519KeyPair {
 }
 
 export function generateX25519KeyPair(): X25519KeyPair {
-  const { secret, publicKey } = generateX25519();
-  return { identity: formatX25519Identity(secret), recipient: formatX25519Recipient(publicKey) };
+  const { privateKey, publicKey } = generateRawX25519();
+  return { identity: formatX25519Identity(privateKey), recipient: formatX25519Recipient(publicKey) };
 }
 
 export function recipientOfIdentity(identity: string): string {
-  return formatX25519Recipient(x25519PublicFromScalar(parseX25519Identity(identity)));
+  return formatX25519Recipient(x25519PublicFromPrivate(parseX25519Identity(identity)));
 }
 
-/** Wraps under X25519(ephemeral, recipient) as the age spec's X25519 stanza; also used by ssh-ed25519. */
+/**
+ * Wraps under X25519(ephemeral, recipient) as the age spec's X25519 stanza (the key
+ * agreement is crypto/hybrid-seal.ts); also used by ssh-ed25519, with its tweak.
+ */
 export function wrapToX25519(fileKey: Buffer, theirPublic: Buffer, info: string, tweak?: Buffer): { share: Buffer; body: Buffer } {
-  const ephemeral = randomBytes(32);
-  const share = x25519PublicFromScalar(ephemeral);
-  let shared = x25519(ephemeral, theirPublic);
-  if (shared && tweak) shared = x25519(tweak, shared);
-  if (!shared) throw new CircleError('USAGE', 'The recipient public key is a low-order point');
-  const key = hkdf(shared, Buffer.concat([share, theirPublic]), info);
-  return { share, body: wrapFileKey(key, fileKey) };
+  const { epk, key } = agreeWithRecipient(theirPublic, info, tweak ? { tweak } : {});
+  return { share: epk, body: wrapFileKey(key, fileKey) };
 }
 
 export function unwrapFromX25519(secret: Buffer, ourPublic: Buffer, share: Buffer, body: Buffer, info: string, tweak?: Buffer, keyLength = 16): Buffer | undefined {
-  let shared = x25519(secret, share);
-  if (shared && tweak) shared = x25519(tweak, shared);
-  if (!shared) throw malformed('X25519 stanza has a low-order ephemeral share');
-  return unwrapFileKey(hkdf(shared, Buffer.concat([share, ourPublic]), info), body, keyLength);
+  const key = agreeAsRecipient(secret, ourPublic, share, info, tweak ? { tweak } : {});
+  if (!key) throw malformed('X25519 stanza has a low-order ephemeral share');
+  return unwrapFileKey(key, body, keyLength);
 }
 
 export class X25519Recipient implements AgeRecipient {
@@ -78,7 +75,7 @@ export class X25519Identity implements AgeIdentity {
   readonly publicKey: Buffer;
   constructor(identity: string | Buffer) {
     this.secret = typeof identity === 'string' ? parseX25519Identity(identity) : identity;
-    this.publicKey = x25519PublicFromScalar(this.secret);
+    this.publicKey = x25519PublicFromPrivate(this.secret);
   }
   get recipient(): string {
     return formatX25519Recipient(this.publicKey);

@@ -1,12 +1,15 @@
-import { createCipheriv, createDecipheriv, createHash, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import { hybridOpen, prepareHybridSeal } from '../crypto/hybrid-seal.js';
+import { rawX25519PublicKey } from '../crypto/x25519.js';
 import { CircleError } from '../errors.js';
 
 /**
  * Sealing of an entry's sensitive details to the audit public key, so a process
  * with no unlocked vault (a failed login) can still record them, while reading
- * them back needs the private key from the vault. An ECIES construction from
- * standard parts: ephemeral X25519 ECDH, HKDF-SHA-256, AES-256-GCM.
+ * them back needs the private key from the vault. The hybrid seal of
+ * crypto/hybrid-seal.ts (ephemeral X25519, HKDF-SHA-256, AES-256-GCM); this module
+ * owns its JSON encoding and when a seal is prepared.
  */
 
 export const DETAILS_ALG = 'X25519-HKDF-SHA256-A256GCM';
@@ -24,11 +27,7 @@ export const sealedDetailsSchema = z.strictObject({
 });
 export type SealedDetails = z.infer<typeof sealedDetailsSchema>;
 
-export function rawX25519PublicKey(key: KeyObject): Buffer {
-  const jwk = (key.type === 'private' ? createPublicKey(key) : key).export({ format: 'jwk' });
-  if (jwk.crv !== 'X25519' || typeof jwk.x !== 'string') throw new CircleError('INTERNAL', 'The audit details key is not an X25519 key');
-  return Buffer.from(jwk.x, 'base64url');
-}
+export { rawX25519PublicKey };
 
 export function detailsKeyId(publicKey: KeyObject): string {
   return sha256Hex(rawX25519PublicKey(publicKey)).slice(0, 16);
@@ -38,37 +37,9 @@ function sha256Hex(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-function deriveKey(shared: Buffer, epk: Buffer, recipient: Buffer): Buffer {
-  return Buffer.from(hkdfSync('sha256', shared, Buffer.concat([epk, recipient]), HKDF_INFO, 32));
-}
-
 /** An ephemeral key agreement done ahead of time, used for exactly one message. */
 export interface PreparedSeal {
   seal(details: Record<string, unknown>, aad: string): SealedDetails;
-}
-
-/**
- * `generateKeyPairSync` with only the public half encoded, which @types/node has
- * no overload for (the private half stays a KeyObject, as without options).
- */
-const generateX25519WithJwkPublic = generateKeyPairSync as unknown as (
-  type: 'x25519',
-  options: { publicKeyEncoding: { format: 'jwk' } },
-) => { publicKey: { x?: string }; privateKey: KeyObject };
-
-/**
- * A fresh X25519 key pair and its raw public key. The public half is encoded by
- * the key generation itself rather than by `export()` afterwards: on Node 20 a
- * garbage collection during `export({ format: 'jwk' })` of a just-generated key
- * can finalize the generation job, whose destructor waits for the mutex the
- * export holds, and the process hangs (seen in the append benchmark, and in 2 of
- * 11 runs of 100,000 generate-then-export calls; none with the key encoded here).
- */
-function generateEphemeralKey(): { privateKey: KeyObject; publicKeyRaw: Buffer } {
-  const { publicKey, privateKey } = generateX25519WithJwkPublic('x25519', { publicKeyEncoding: { format: 'jwk' } });
-  const publicKeyRaw = Buffer.from(publicKey.x ?? '', 'base64url');
-  if (publicKeyRaw.length !== 32) throw new CircleError('INTERNAL', 'X25519 key generation returned a malformed public key');
-  return { privateKey, publicKeyRaw };
 }
 
 /** The recipient's raw key and key id, derived once per KeyObject (both are public facts about the key). */
@@ -90,18 +61,10 @@ function recipientOf(recipient: KeyObject): { raw: Buffer; kid: string } {
  */
 export function prepareSeal(recipient: KeyObject): PreparedSeal {
   const { raw: recipientRaw, kid } = recipientOf(recipient);
-  const ephemeral = generateEphemeralKey();
-  const epk = ephemeral.publicKeyRaw;
-  const key = deriveKey(diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipient }), epk, recipientRaw);
-  let used = false;
+  const prepared = prepareHybridSeal(recipient, HKDF_INFO, recipientRaw);
   return {
     seal(details, aad) {
-      if (used) throw new CircleError('INTERNAL', 'A prepared seal is single-use');
-      used = true;
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      cipher.setAAD(Buffer.from(aad));
-      const ct = Buffer.concat([cipher.update(JSON.stringify(details), 'utf8'), cipher.final()]);
+      const { epk, iv, ct, tag } = prepared.seal(Buffer.from(JSON.stringify(details), 'utf8'), Buffer.from(aad));
       return {
         v: 1,
         alg: DETAILS_ALG,
@@ -109,7 +72,7 @@ export function prepareSeal(recipient: KeyObject): PreparedSeal {
         epk: epk.toString('base64url'),
         iv: iv.toString('base64url'),
         ct: ct.toString('base64url'),
-        tag: cipher.getAuthTag().toString('base64url'),
+        tag: tag.toString('base64url'),
       };
     },
   };
@@ -155,18 +118,15 @@ export function sealDetails(details: Record<string, unknown>, recipient: KeyObje
 }
 
 export function openDetails(sealed: SealedDetails, privateKey: KeyObject, aad: string): Record<string, unknown> {
-  const recipientRaw = rawX25519PublicKey(privateKey);
-  const epk = Buffer.from(sealed.epk, 'base64url');
+  const fail = (cause?: unknown) =>
+    new CircleError('DECRYPT_FAILED', 'Could not decrypt audit entry details: wrong key or tampered ciphertext', cause === undefined ? {} : { cause });
+  const b = (v: string) => Buffer.from(v, 'base64url');
+  const plain = hybridOpen(privateKey, rawX25519PublicKey(privateKey), { epk: b(sealed.epk), iv: b(sealed.iv), ct: b(sealed.ct), tag: b(sealed.tag) }, Buffer.from(aad), HKDF_INFO);
+  if (plain === undefined) throw fail();
   try {
-    const ephemeralPublic = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: sealed.epk }, format: 'jwk' });
-    const key = deriveKey(diffieHellman({ privateKey, publicKey: ephemeralPublic }), epk, recipientRaw);
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64url'));
-    decipher.setAAD(Buffer.from(aad));
-    decipher.setAuthTag(Buffer.from(sealed.tag, 'base64url'));
-    const plain = Buffer.concat([decipher.update(Buffer.from(sealed.ct, 'base64url')), decipher.final()]);
     return JSON.parse(plain.toString('utf8')) as Record<string, unknown>;
   } catch (error) {
-    throw new CircleError('DECRYPT_FAILED', 'Could not decrypt audit entry details: wrong key or tampered ciphertext', { cause: error });
+    throw fail(error);
   }
 }
 

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import { z } from 'zod';
 import { CircleError } from '../errors.js';
@@ -9,8 +9,10 @@ import { withLock } from '../home/lock.js';
 import type { VaultContext } from '../vault/context.js';
 import { getInternal, putInternal } from '../vault/internal-records.js';
 import { updateVault } from '../vault/store.js';
-import { rawX25519PublicKey } from './details.js';
-import { formatVerifierKey, isValidKeyName, parseVerifierKey } from './note.js';
+import { rawEd25519PublicKey } from '../crypto/ed25519.js';
+import { generateOkpKeyPair, okpPrivateKey, okpPublicFromPrivate, okpRawPrivateKey } from '../crypto/okp.js';
+import { formatVerifierKey, isValidKeyName, parseVerifierKey } from '../crypto/signed-note.js';
+import { rawX25519PublicKey, x25519PublicKeyObject } from '../crypto/x25519.js';
 import { auditLayout } from './layout.js';
 
 /**
@@ -58,10 +60,6 @@ const legacyPrivateKeysKind: DocumentKind<{ detailsPrivateKey: string; signingKe
   schema: z.object({ detailsPrivateKey: b64url32, signingKey: b64url32 }),
 };
 
-function x25519Public(x: string): KeyObject {
-  return createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x }, format: 'jwk' });
-}
-
 function newOrigin(): string {
   return `circle-core.local/audit/${randomBytes(6).toString('hex')}`;
 }
@@ -72,7 +70,7 @@ export async function loadAuditPublicKeys(homeDir: string): Promise<AuditKeys | 
   if (!doc) return undefined;
   const verifier = parseVerifierKey(doc.verifierKey);
   if (verifier.name !== doc.origin) throw new CircleError('STATE_CORRUPT', 'The audit verifier key does not belong to this log');
-  return { origin: doc.origin, detailsPublicKey: x25519Public(doc.detailsPublicKey), verifyKey: verifier.publicKey };
+  return { origin: doc.origin, detailsPublicKey: x25519PublicKeyObject(Buffer.from(doc.detailsPublicKey, 'base64url')), verifyKey: verifier.publicKey };
 }
 
 /** Writes the public halves (the log's clear identity). */
@@ -88,18 +86,18 @@ export async function publishAuditPublicKeys(homeDir: string, keys: AuditKeys): 
 
 /** Rebuilds the private KeyObjects from their raw `d` values and checks they belong to `pub`. */
 function withPrivateHalves(pub: AuditKeys, details: string, signing: string, source: string): Required<AuditKeys> {
-  const x = rawX25519PublicKey(pub.detailsPublicKey).toString('base64url');
-  const vx = pub.verifyKey.export({ format: 'jwk' }).x!;
+  const x = rawX25519PublicKey(pub.detailsPublicKey);
+  const vx = rawEd25519PublicKey(pub.verifyKey);
   let detailsPrivateKey: KeyObject;
   let signingKey: KeyObject;
   try {
-    detailsPrivateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', x, d: details }, format: 'jwk' });
-    signingKey = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', x: vx, d: signing }, format: 'jwk' });
+    detailsPrivateKey = okpPrivateKey('X25519', Buffer.from(details, 'base64url'), x);
+    signingKey = okpPrivateKey('Ed25519', Buffer.from(signing, 'base64url'), vx);
   } catch (error) {
     throw new CircleError('STATE_CORRUPT', 'The audit private keys are malformed', { details: { source }, cause: error });
   }
   // A private half that does not match its public half means a swapped file: refuse it rather than sign garbage.
-  if (rawX25519PublicKey(detailsPrivateKey).toString('base64url') !== x || createPublicKey(signingKey).export({ format: 'jwk' }).x !== vx) {
+  if (!rawX25519PublicKey(detailsPrivateKey).equals(x) || !rawEd25519PublicKey(signingKey).equals(vx)) {
     throw new CircleError('STATE_CORRUPT', 'The audit private keys do not match the public keys', { details: { source } });
   }
   return { ...pub, detailsPrivateKey, signingKey };
@@ -107,20 +105,16 @@ function withPrivateHalves(pub: AuditKeys, details: string, signing: string, sou
 
 /** Public halves derived from private ones (to re-publish a lost public file). */
 function fromPrivate(origin: string, detailsD: string, signingD: string): Required<AuditKeys> {
-  const detailsPrivateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', x: derivePublicX('X25519', detailsD), d: detailsD }, format: 'jwk' });
-  const signingKey = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', x: derivePublicX('Ed25519', signingD), d: signingD }, format: 'jwk' });
+  return withPublicHalves(origin, Buffer.from(detailsD, 'base64url'), Buffer.from(signingD, 'base64url'));
+}
+
+/** A full key set from the raw private halves (and their public halves, when known: a faster import). */
+function withPublicHalves(origin: string, details: Buffer, signing: Buffer, publics?: { details: Buffer; signing: Buffer }): Required<AuditKeys> {
+  const detailsPublic = publics?.details ?? okpPublicFromPrivate('X25519', details);
+  const signingPublic = publics?.signing ?? okpPublicFromPrivate('Ed25519', signing);
+  const detailsPrivateKey = okpPrivateKey('X25519', details, detailsPublic);
+  const signingKey = okpPrivateKey('Ed25519', signing, signingPublic);
   return { origin, detailsPrivateKey, signingKey, detailsPublicKey: createPublicKey(detailsPrivateKey), verifyKey: createPublicKey(signingKey) };
-}
-
-/** A private key from its raw 32 bytes, through the fixed PKCS#8 prefix of RFC 8410. */
-function okpPrivateKey(crv: 'X25519' | 'Ed25519', raw: Buffer): KeyObject {
-  const prefix = Buffer.from(crv === 'X25519' ? '302e020100300506032b656e04220420' : '302e020100300506032b657004220420', 'hex');
-  return createPrivateKey({ key: Buffer.concat([prefix, raw]), format: 'der', type: 'pkcs8' });
-}
-
-/** node:crypto needs `x` to import an OKP JWK; derive it from a PKCS#8 import of the raw `d`. */
-function derivePublicX(crv: 'X25519' | 'Ed25519', d: string): string {
-  return createPublicKey(okpPrivateKey(crv, Buffer.from(d, 'base64url'))).export({ format: 'jwk' }).x!;
 }
 
 async function readLegacyPrivate(homeDir: string): Promise<{ detailsPrivateKey: string; signingKey: string } | undefined> {
@@ -153,8 +147,8 @@ async function readVaultSecrets(vault: VaultContext): Promise<VaultAuditSecrets 
 /** The system secrets that hold a key set, for a vault body being written. */
 export function auditKeySecrets(keys: Required<AuditKeys>): { name: string; bytes: Buffer }[] {
   return [
-    { name: AUDIT_DETAILS_SECRET, bytes: Buffer.from(keys.detailsPrivateKey.export({ format: 'jwk' }).d!, 'base64url') },
-    { name: AUDIT_SIGNING_SECRET, bytes: Buffer.from(keys.signingKey.export({ format: 'jwk' }).d!, 'base64url') },
+    { name: AUDIT_DETAILS_SECRET, bytes: okpRawPrivateKey('X25519', keys.detailsPrivateKey) },
+    { name: AUDIT_SIGNING_SECRET, bytes: okpRawPrivateKey('Ed25519', keys.signingKey) },
     { name: ORIGIN_SECRET, bytes: Buffer.from(keys.origin, 'utf8') },
   ];
 }
@@ -297,15 +291,13 @@ export async function auditKeysForNewVault(homeDir: string): Promise<Required<Au
 
 /**
  * Fresh in-memory keys, for tests and library users that keep keys elsewhere.
- * Both are 32 random bytes (any such string is an X25519 secret or an Ed25519
- * seed), not `generateKeyPairSync` keys: on Node 20, exporting a key from a
- * key-generation job can hang if a garbage collection runs meanwhile (see
- * audit/details.ts), and these keys are exported as JWK when saved.
+ * Made by crypto/okp.ts, which never exports a key-generation job's KeyObject
+ * (that can hang Node 20); these keys are exported as raw bytes when saved.
  */
 export function generateAuditKeys(origin = newOrigin()): Required<AuditKeys> {
-  const detailsPrivateKey = okpPrivateKey('X25519', randomBytes(32));
-  const signingKey = okpPrivateKey('Ed25519', randomBytes(32));
-  return { origin, detailsPublicKey: createPublicKey(detailsPrivateKey), detailsPrivateKey, signingKey, verifyKey: createPublicKey(signingKey) };
+  const details = generateOkpKeyPair('X25519');
+  const signing = generateOkpKeyPair('Ed25519');
+  return withPublicHalves(origin, details.privateKey, signing.privateKey, { details: details.publicKey, signing: signing.publicKey });
 }
 
 export function verifierKeyString(keys: Pick<AuditKeys, 'origin' | 'verifyKey'>): string {

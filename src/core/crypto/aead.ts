@@ -25,29 +25,51 @@ export const sealedBlobSchema = z.object({
 });
 export type SealedBlob = z.infer<typeof sealedBlobSchema>;
 
-export function sealBytes(key: Buffer, kid: string, plaintext: Uint8Array, aad: string): SealedBlob {
+/** One AES-256-GCM message: 96-bit nonce, ciphertext, 128-bit tag. */
+export interface GcmSealed {
+  iv: Buffer;
+  ct: Buffer;
+  tag: Buffer;
+}
+
+/**
+ * AES-256-GCM encryption, the only one in circle: every format that uses it
+ * (vault blobs, project secret values, audit details) encodes these three parts
+ * its own way. The nonce is random unless a test passes a known-answer one.
+ */
+export function aes256GcmSeal(key: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, iv: Uint8Array = randomBytes(IV_BYTES)): GcmSealed {
   assertKey(key);
-  const iv = randomBytes(IV_BYTES);
+  if (iv.length !== IV_BYTES) throw new CircleError('INTERNAL', `AES-256-GCM takes a ${IV_BYTES}-byte nonce here`);
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-  cipher.setAAD(aadBytes(kid, aad));
+  cipher.setAAD(aad);
   const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return { v: 1, alg: AEAD_ALG, kid, iv: iv.toString('base64'), ct: ct.toString('base64'), tag: cipher.getAuthTag().toString('base64') };
+  return { iv: Buffer.from(iv), ct, tag: cipher.getAuthTag() };
+}
+
+/** The plaintext, or undefined when anything (key, nonce, AAD, a byte, the tag or its length) is wrong. */
+export function aes256GcmOpen(key: Uint8Array, sealed: GcmSealed, aad: Uint8Array): Buffer | undefined {
+  assertKey(key);
+  if (sealed.iv.length !== IV_BYTES || sealed.tag.length !== TAG_BYTES) return undefined;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, sealed.iv, { authTagLength: TAG_BYTES });
+    decipher.setAAD(aad);
+    decipher.setAuthTag(sealed.tag);
+    return Buffer.concat([decipher.update(sealed.ct), decipher.final()]);
+  } catch {
+    return undefined;
+  }
+}
+
+export function sealBytes(key: Buffer, kid: string, plaintext: Uint8Array, aad: string): SealedBlob {
+  const { iv, ct, tag } = aes256GcmSeal(key, plaintext, aadBytes(kid, aad));
+  return { v: 1, alg: AEAD_ALG, kid, iv: iv.toString('base64'), ct: ct.toString('base64'), tag: tag.toString('base64') };
 }
 
 /** Opens a blob; any mismatch (key, AAD, flipped byte) is DECRYPT_FAILED (exit 5), never a partial plaintext. */
 export function openBytes(key: Buffer, blob: SealedBlob, aad: string): Buffer {
-  assertKey(key);
-  const iv = Buffer.from(blob.iv, 'base64');
-  const tag = Buffer.from(blob.tag, 'base64');
-  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw decryptFailed();
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-    decipher.setAAD(aadBytes(blob.kid, aad));
-    decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(Buffer.from(blob.ct, 'base64')), decipher.final()]);
-  } catch (error) {
-    throw decryptFailed(error);
-  }
+  const plain = aes256GcmOpen(key, { iv: Buffer.from(blob.iv, 'base64'), ct: Buffer.from(blob.ct, 'base64'), tag: Buffer.from(blob.tag, 'base64') }, aadBytes(blob.kid, aad));
+  if (plain === undefined) throw decryptFailed();
+  return plain;
 }
 
 function aadBytes(kid: string, aad: string): Buffer {
@@ -55,7 +77,7 @@ function aadBytes(kid: string, aad: string): Buffer {
   return Buffer.from(`circle:v1|${kid}|${aad}`, 'utf8');
 }
 
-function assertKey(key: Buffer): void {
+function assertKey(key: Uint8Array): void {
   if (key.length !== KEY_BYTES) throw new CircleError('INTERNAL', `AES-256-GCM needs a ${KEY_BYTES}-byte key`);
 }
 

@@ -1,11 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, sign, verify, type KeyObject } from 'node:crypto';
 import { CircleError } from '../errors.js';
+import { generateOkpKeyPair, okpPrivateKey, okpPublicFromPrivate, okpPublicKey, okpRawPublicKey, SPKI_PREFIX } from './okp.js';
 
 /**
  * Ed25519 (RFC 8032) for everything circle signs: audit checkpoints, packages and
  * licenses. Keys travel as raw 32-byte seeds and public keys; KeyObjects are made
- * from them through JWK, because `generateKeyPairSync` followed by a key export can
- * deadlock Node 20 when a GC runs during the export (see audit/keys.ts history).
+ * from them by crypto/okp.ts, which also holds the Node 20 key-generation
+ * workaround (never export a key that came out of a key-generation job).
  */
 export interface Ed25519KeyPair {
   /** The 32-byte private seed (RFC 8032 §5.1.5). */
@@ -17,42 +18,32 @@ const SEED_BYTES = 32;
 const PUBLIC_BYTES = 32;
 
 export function generateEd25519KeyPair(): Ed25519KeyPair {
-  const seed = randomBytes(SEED_BYTES);
-  return { seed, publicKey: ed25519PublicFromSeed(seed) };
+  const { privateKey, publicKey } = generateOkpKeyPair('Ed25519');
+  return { seed: privateKey, publicKey };
 }
 
-export function ed25519PrivateKey(seed: Uint8Array): KeyObject {
+/** The signing KeyObject of a seed; pass its public key when known (a faster import). */
+export function ed25519PrivateKey(seed: Uint8Array, publicKey?: Uint8Array): KeyObject {
   if (seed.length !== SEED_BYTES) throw new CircleError('INTERNAL', 'An Ed25519 private key is 32 bytes');
-  const x = ed25519PublicFromSeedKey(seed);
-  return createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: Buffer.from(seed).toString('base64url'), x }, format: 'jwk' });
+  return okpPrivateKey('Ed25519', seed, publicKey);
 }
 
 export function ed25519PublicKey(raw: Uint8Array): KeyObject {
   if (raw.length !== PUBLIC_BYTES) throw new CircleError('INTEGRITY', 'An Ed25519 public key is 32 bytes');
-  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(raw).toString('base64url') }, format: 'jwk' });
+  return okpPublicKey('Ed25519', raw);
 }
 
 export function ed25519PublicFromSeed(seed: Uint8Array): Buffer {
-  return Buffer.from(ed25519PublicFromSeedKey(seed), 'base64url');
+  if (seed.length !== SEED_BYTES) throw new CircleError('INTERNAL', 'An Ed25519 private key is 32 bytes');
+  return okpPublicFromPrivate('Ed25519', seed);
 }
 
-function ed25519PublicFromSeedKey(seed: Uint8Array): string {
-  // A private JWK without x is not accepted by every Node version; PKCS#8 is.
-  const pkcs8 = Buffer.concat([ED25519_PKCS8_PREFIX, seed]);
-  const jwk = createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' })).export({ format: 'jwk' });
-  return jwk.x!;
-}
-
-/** RFC 8410 PKCS#8 wrapping of a 32-byte Ed25519 seed. */
-const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 /** RFC 8410 SubjectPublicKeyInfo prefix of a 32-byte Ed25519 public key. */
-const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+const ED25519_SPKI_PREFIX = SPKI_PREFIX.Ed25519;
 
 /** The raw 32-byte public key of an Ed25519 KeyObject (public or private). */
 export function rawEd25519PublicKey(key: KeyObject): Buffer {
-  const jwk = (key.type === 'private' ? createPublicKey(key) : key).export({ format: 'jwk' });
-  if (jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') throw new CircleError('INTEGRITY', 'Not an Ed25519 key');
-  return Buffer.from(jwk.x, 'base64url');
+  return okpRawPublicKey('Ed25519', key);
 }
 
 export function ed25519Sign(seed: Uint8Array | KeyObject, message: Uint8Array): Buffer {

@@ -85,12 +85,13 @@ export async function argon2Verify(phc: string, password: Buffer | string): Prom
   return argon2.verify(phc, password);
 }
 
-export function hkdf(ikm: Buffer, salt: Buffer | string, info: Buffer | string, length = 32): Buffer {
-  const bytes = (v: Buffer | string) => (typeof v === 'string' ? Buffer.from(v, 'utf8') : v);
+/** HKDF-SHA-256 (RFC 5869); string salts and infos are UTF-8. Also age's key derivation. */
+export function hkdf(ikm: Uint8Array, salt: Uint8Array | string, info: Uint8Array | string, length = 32): Buffer {
+  const bytes = (v: Uint8Array | string) => (typeof v === 'string' ? Buffer.from(v, 'utf8') : v);
   return Buffer.from(hkdfSync('sha256', ikm, bytes(salt), bytes(info), length));
 }
 
-export function hmacSha256(key: Buffer, data: Buffer | string): Buffer {
+export function hmacSha256(key: Uint8Array, data: Uint8Array | string): Buffer {
   return createHmac('sha256', key).update(data).digest();
 }
 

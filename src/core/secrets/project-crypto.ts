@@ -1,6 +1,7 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { hkdf } from '../age/primitives.js';
+import { createHash, randomBytes } from 'node:crypto';
 import { X25519Identity, parseX25519Recipient, unwrapFromX25519, wrapToX25519 } from '../age/x25519.js';
+import { aes256GcmOpen, aes256GcmSeal } from '../crypto/aead.js';
+import { constantTimeEqual, hkdf, hmacSha256 } from '../crypto/kdf.js';
 import { CircleError } from '../errors.js';
 import type { ProjectSecretsFile, RecipientEntry, SecretVersion } from './project-format.js';
 
@@ -53,13 +54,11 @@ export function recipientsDigest(env: string, recipients: ProjectSecretsFile['re
 }
 
 export function recipientsMac(keys: FileKeys, digest: Buffer): string {
-  return createHmac('sha256', keys.macKey).update(digest).digest('base64');
+  return hmacSha256(keys.macKey, digest).toString('base64');
 }
 
 export function verifyRecipientsMac(keys: FileKeys, digest: Buffer, mac: string, path: string): void {
-  const expected = createHmac('sha256', keys.macKey).update(digest).digest();
-  const given = Buffer.from(mac, 'base64');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  if (!constantTimeEqual(Buffer.from(mac, 'base64'), hmacSha256(keys.macKey, digest))) {
     throw new CircleError('INTEGRITY', `The recipient list of ${path} does not verify: it was edited by hand or tampered with`, {
       hint: 'Restore the file from git; change recipients only with `circle secrets recipients add|remove`.',
       details: { file: path },
@@ -71,27 +70,22 @@ function valueAad(env: string, name: string, meta: Pick<SecretVersion, 'v' | 'at
   return Buffer.from(JSON.stringify(['circle-secrets/v1/value', env, name, meta.v, meta.at, meta.by, digest.toString('hex')]));
 }
 
+/** A value is stored as base64(iv) and base64(ciphertext ‖ tag). */
 export function sealValue(keys: FileKeys, env: string, name: string, meta: Pick<SecretVersion, 'v' | 'at' | 'by'>, digest: Buffer, value: string): SecretVersion {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', keys.valueKey, iv);
-  cipher.setAAD(valueAad(env, name, meta, digest));
-  const ct = Buffer.concat([cipher.update(value, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-  return { ...meta, iv: iv.toString('base64'), ct: ct.toString('base64') };
+  const { iv, ct, tag } = aes256GcmSeal(keys.valueKey, Buffer.from(value, 'utf8'), valueAad(env, name, meta, digest));
+  return { ...meta, iv: iv.toString('base64'), ct: Buffer.concat([ct, tag]).toString('base64') };
 }
 
 export function openValue(keys: FileKeys, env: string, name: string, version: SecretVersion, digest: Buffer, path: string): string {
   const iv = Buffer.from(version.iv, 'base64');
-  const ct = Buffer.from(version.ct, 'base64');
-  try {
-    if (iv.length !== 12 || ct.length < 16) throw new Error('bad lengths');
-    const decipher = createDecipheriv('aes-256-gcm', keys.valueKey, iv);
-    decipher.setAAD(valueAad(env, name, version, digest));
-    decipher.setAuthTag(ct.subarray(ct.length - 16));
-    return Buffer.concat([decipher.update(ct.subarray(0, ct.length - 16)), decipher.final()]).toString('utf8');
-  } catch {
+  const sealed = Buffer.from(version.ct, 'base64');
+  const plain =
+    sealed.length < 16 ? undefined : aes256GcmOpen(keys.valueKey, { iv, ct: sealed.subarray(0, sealed.length - 16), tag: sealed.subarray(sealed.length - 16) }, valueAad(env, name, version, digest));
+  if (plain === undefined) {
     throw new CircleError('INTEGRITY', `Secret ${name} (version ${version.v}) in ${path} does not verify: it was modified, moved or swapped`, {
       hint: 'Restore the file from git; nothing was changed.',
       details: { file: path, name, version: version.v },
     });
   }
+  return plain.toString('utf8');
 }

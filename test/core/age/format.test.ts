@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bech32Decode, bech32Encode } from '../../../src/core/age/bech32.js';
 import { decodeStrictBase64 } from '../../../src/core/age/base64.js';
-import { ed25519PublicToX25519, isEd25519Point } from '../../../src/core/age/ed25519-to-x25519.js';
+import { ed25519PublicToX25519, isEd25519Point } from '../../../src/core/crypto/ed25519-to-x25519.js';
 import { encodeHeader, parseHeader } from '../../../src/core/age/header.js';
 import {
   ArmorDecoder,
@@ -16,7 +16,7 @@ import {
   generateX25519KeyPair,
   recipientOfIdentity,
 } from '../../../src/core/age/index.js';
-import { x25519PublicFromScalar } from '../../../src/core/age/x25519-raw.js';
+import { x25519PublicFromPrivate as x25519PublicFromScalar } from '../../../src/core/crypto/x25519.js';
 
 const pair = generateX25519KeyPair();
 const recipient = new X25519Recipient(pair.recipient);

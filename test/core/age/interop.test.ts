@@ -13,11 +13,12 @@ const p = (f: string) => join(dir, f);
 
 describe.skipIf(!hasAge)('interop with Debian age', () => {
   const data = randomBytes(150_000);
-  writeFileSync(p('data'), data);
-  run('age-keygen', ['-o', p('id.txt')]);
-  const x25519 = run('age-keygen', ['-y', p('id.txt')]).toString().trim();
+  // vitest collects a skipped describe too: without age, make no keys (the tests are skipped anyway).
+  if (hasAge) writeFileSync(p('data'), data);
+  if (hasAge) run('age-keygen', ['-o', p('id.txt')]);
+  const x25519 = hasAge ? run('age-keygen', ['-y', p('id.txt')]).toString().trim() : '';
   const kinds: [string, () => string, string][] = [['X25519', () => x25519, 'id.txt']];
-  if (hasSshKeygen) {
+  if (hasAge && hasSshKeygen) {
     run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', p('ed')]);
     run('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', p('rsa')]);
     kinds.push(['ssh-ed25519', () => readFileSync(p('ed.pub'), 'utf8').trim(), 'ed'], ['ssh-rsa', () => readFileSync(p('rsa.pub'), 'utf8').trim(), 'rsa']);

@@ -14,7 +14,7 @@ import {
 } from '../../../src/core/audit/merkle.js';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
-const corpus = resolve(repoRoot, '../shared/corpora/audit/rfc6962-transparency-dev-merkle');
+const corpus = resolve(repoRoot, 'test/vectors/audit/rfc6962-transparency-dev-merkle');
 
 interface ReferenceTree {
   leaf_inputs_hex: string[];

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { base32Decode, base32Encode, hotp, matchTotpStep, totp, totpUri, type OtpAlgorithm } from '../../../src/core/auth/otp.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
-const vectors = JSON.parse(readFileSync(resolve(repoRoot, '../shared/corpora/auth/otp-argon2-vectors.json'), 'utf8')) as {
+const vectors = JSON.parse(readFileSync(resolve(repoRoot, 'test/vectors/auth/otp-argon2-vectors.json'), 'utf8')) as {
   hotp_rfc4226: { secret_ascii: string; vectors: { counter: number; hotp: string }[] };
   totp_rfc6238: { seeds_ascii: Record<OtpAlgorithm, string>; digits: number; vectors: { unix_time: number; algorithm: OtpAlgorithm; totp: string }[] };
 };

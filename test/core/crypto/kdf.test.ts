@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { argon2idRaw, argon2NeedsUpgrade, argon2Verify, currentArgon2Params, DEFAULT_ARGON2_PARAMS, hkdf, loadArgon2 } from '../../../src/core/crypto/kdf.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
-const { argon2id } = JSON.parse(readFileSync(resolve(repoRoot, '../shared/corpora/auth/otp-argon2-vectors.json'), 'utf8')) as {
+const { argon2id } = JSON.parse(readFileSync(resolve(repoRoot, 'test/vectors/auth/otp-argon2-vectors.json'), 'utf8')) as {
   argon2id: {
     rfc9106_section_5_3: { memory_kib: number; passes: number; lanes: number; tag_len: number; password_hex: string; salt_hex: string; secret_hex: string; associated_data_hex: string; tag_hex: string };
     phc_winner_reference: { password: string; salt: string; vectors: { phc: string; tag_hex?: string }[] };

@@ -11,7 +11,7 @@ import type { LockfileKind } from '../../../../src/core/scan/deps/types.js';
  * version, as a multiset) the peer's test expects, and fail where it fails.
  */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const corpus = path.resolve(repoRoot, '../shared/corpora/scan/osv-scalibr');
+const corpus = path.resolve(repoRoot, 'test/fixtures/scan/osv-scalibr');
 
 const KINDS: Record<string, LockfileKind | ((file: string) => LockfileKind)> = {
   'javascript-packagelockjson': 'package-lock',
@@ -41,7 +41,7 @@ interface ExpectedCase {
   packages: { name: string; version: string; depGroups?: string[] }[];
 }
 
-describe.skipIf(!existsSync(corpus))('osv-scalibr parser conformance', () => {
+describe('osv-scalibr parser conformance', () => {
   for (const [dir, kindOf] of Object.entries(KINDS)) {
     const expected = JSON.parse(readFileSync(path.join(corpus, dir, 'expected.json'), 'utf8')) as { cases: ExpectedCase[] };
     describe(dir, () => {

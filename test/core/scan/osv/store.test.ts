@@ -59,7 +59,7 @@ describe('OSV index', () => {
 
   it('imports the real PyPI all.zip from the corpus', () =>
     withCache(async (cache) => {
-      const zip = path.resolve(here, '../../../../../shared/corpora/scan/advisories/pypa-osv/PyPI/all.zip');
+      const zip = path.resolve(here, '../../../fixtures/scan/advisories/pypa-osv/PyPI/all.zip');
       const meta = await importOsvDatabase([zip], cache);
       expect(meta.ecosystems.PyPI!.advisories).toBeGreaterThan(2000);
       const index = (await OsvIndex.open(cache))!;

@@ -7,7 +7,7 @@ import { scanSecrets } from '../../../../src/core/scan/secrets/scanner.js';
 import type { ScanFinding } from '../../../../src/core/scan/report/types.js';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../../..');
-const testdata = resolve(repoRoot, '../shared/corpora/scan/gitleaks/testdata');
+const testdata = resolve(repoRoot, 'test/fixtures/scan/gitleaks/testdata');
 const expected = JSON.parse(readFileSync(resolve(testdata, '../expected-findings.json'), 'utf8')).cases as Array<{
   goTest: string;
   goLine: number;

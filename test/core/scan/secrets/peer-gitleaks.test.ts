@@ -6,7 +6,7 @@ import { BUILTIN_RULES } from '../../../../src/core/scan/secrets/rules/index.js'
 import { SecretDetector } from '../../../../src/core/scan/secrets/engine.js';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../../..');
-const corpus = resolve(repoRoot, '../shared/corpora/scan/gitleaks');
+const corpus = resolve(repoRoot, 'test/fixtures/scan/gitleaks');
 
 interface Case { kind: string; text?: string; identifier?: string; secret?: string }
 interface PeerRule { ruleId: string; tps: Case[]; fps: Case[] }

@@ -7,7 +7,7 @@ import { SecretDetector } from '../../../../src/core/scan/secrets/engine.js';
 import { looksBinary } from '../../../../src/core/scan/secrets/binary.js';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../../..');
-const base = resolve(repoRoot, '../shared/corpora/scan/secretlint/preset-recommend-snapshots');
+const base = resolve(repoRoot, 'test/fixtures/scan/secretlint/preset-recommend-snapshots');
 
 /**
  * Cases where we differ from secretlint on purpose, with the reason. Everything
