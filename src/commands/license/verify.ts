@@ -6,7 +6,7 @@ import type { LicenseVerifyResult } from '../../core/license/types.js';
 export default class LicenseVerify extends BaseCommand<typeof LicenseVerify> {
   static override summary = 'Verify a license file offline (circle or Keygen format).';
   static override description =
-    'Checks the signature against --public-key, then the dates, the machine lock, the revocation list and the clock. Exit 0 when valid (also inside a grace period, with a warning), 1 when not, with one reason: tampered, wrong-key, expired, not-yet-valid, revoked, wrong-machine, clock-rolled-back, revocation-list-invalid or malformed. Needs no vault or login. The last time seen is kept under the home (license/), so a clock wound back is caught; --now asks "would it be valid then?" and leaves that state alone. Reads Keygen license files (-----BEGIN LICENSE FILE-----) too.';
+    'Checks the signature against --public-key, then the dates, the machine lock, the revocation list and the clock. Exit 0 when valid (also inside a grace period, with a warning), 1 when not, with one reason: tampered, wrong-key, expired, not-yet-valid, revoked, wrong-machine, clock-rolled-back, revocation-list-invalid or malformed. Needs no vault or login. The last time seen is kept under the home (license/), so a clock wound back is caught; --now asks "would it be valid then?" without reading or moving that state. Reads Keygen license files (-----BEGIN LICENSE FILE-----) too.';
   static override examples = [
     '<%= config.bin %> license verify acme.lic --public-key rocket.pub.pem',
     '<%= config.bin %> license verify acme.lic --public-key "$(circle license keys export --format raw)" --revocations revocations.txt --json',
@@ -41,8 +41,8 @@ export default class LicenseVerify extends BaseCommand<typeof LicenseVerify> {
       publicKey: publicKey.raw,
       machine: flags.machine,
       mode: flags.mode === 'advisory' ? 'advisory' : 'enforce',
-      lastSeen: { path: homeLastSeenPath((await this.home()).dir, publicKey.kid), update: now === undefined },
-      ...(now === undefined ? {} : { now }),
+      // A hypothetical date (--now) neither reads nor moves the last-seen state: it is about the real clock.
+      ...(now === undefined ? { lastSeen: { path: homeLastSeenPath((await this.home()).dir, publicKey.kid) } } : { now }),
       ...(revocations === undefined ? {} : { revocations }),
       ...(flags['license-key'] === undefined ? {} : { licenseKey: flags['license-key'] }),
     });

@@ -28,9 +28,17 @@ export async function readTextInput(path: string, what: string): Promise<string>
 export async function resolvePublicKey(value: string): Promise<IssuerPublicKey> {
   const direct = parsePublicKey(value);
   if (direct) return direct;
-  const fromFile = parsePublicKey(await readTextInput(value, 'Public key file'));
+  const hint = 'Pass the key as base64 (44 characters), hex (64 digits), a PEM PUBLIC KEY block, or a file holding one (`circle license keys export`).';
+  let text: string;
+  try {
+    text = await readTextInput(value, 'Public key file');
+  } catch (error) {
+    if ((error as CircleError).code === 'NOT_FOUND') throw new CircleError('USAGE', '--public-key is neither an Ed25519 public key nor a file', { hint });
+    throw error;
+  }
+  const fromFile = parsePublicKey(text);
   if (!fromFile) {
-    throw new CircleError('USAGE', `${value} is not an Ed25519 public key`, { hint: 'Pass the key as base64 (44 characters), hex (64 digits), a PEM PUBLIC KEY block, or a file holding one (`circle license keys export`).' });
+    throw new CircleError('USAGE', `${value} does not hold an Ed25519 public key`, { hint });
   }
   return fromFile;
 }
