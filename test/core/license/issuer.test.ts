@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent, AuditSink } from '../../../src/core/audit/sink.js';
 import { createIssuerKey, exportRevocations, getIssuerKey, issueLicense, listIssuedLicenses, listIssuerKeys, revokeLicense } from '../../../src/core/license/issuer.js';
-import { termsFromFlags } from '../../../src/core/license/terms.js';
+import { termsFromFlags, type IssueFlags } from '../../../src/core/license/terms.js';
 import { verifyLicense } from '../../../src/core/license/index.js';
 import { VaultContext } from '../../../src/core/vault/context.js';
 import { initVault } from '../../../src/core/vault/index.js';
@@ -109,7 +109,7 @@ describe('issue flags', () => {
       [{ meta: ['novalue'] }, '--meta'],
       [{ notBefore: '2027-02-01T10:00' }, '--not-before'],
       [{ seats: 0 }, '--seats'],
-    ] as const) {
+    ] as [Partial<IssueFlags>, string][]) {
       expect(() => termsFromFlags({ licensee: 'a', product: 'p', ...flags }, now)).toThrow(expect.objectContaining({ code: 'USAGE', message: expect.stringContaining(flag) }));
     }
   });
