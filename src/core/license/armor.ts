@@ -8,11 +8,14 @@
  */
 
 const LINE = 64;
-const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/** Standard base64 with padding, or undefined unless `text` is exactly the canonical encoding of its bytes. */
+/**
+ * Standard base64 with padding, or undefined unless `text` is exactly the
+ * canonical encoding of its bytes. Re-encoding is the whole check: any character
+ * outside the alphabet, misplaced padding or non-zero spare bits changes it.
+ */
 export function decodeBase64Strict(text: string): Buffer | undefined {
-  if (text.length % 4 !== 0 || !B64.test(text)) return undefined;
+  if (text.length % 4 !== 0) return undefined;
   const bytes = Buffer.from(text, 'base64');
   return bytes.toString('base64') === text ? bytes : undefined;
 }
@@ -41,8 +44,9 @@ export function dearmor(label: string, text: string): Buffer | undefined {
   const foot = `-----END ${label}-----\n`;
   if (!normalised.startsWith(head) || !normalised.endsWith(foot)) return undefined;
   const inner = normalised.slice(head.length, normalised.length - foot.length);
-  const bytes = decodeBase64Strict(inner.replace(/\n/g, ''));
-  if (!bytes || bytes.length === 0) return undefined;
+  // Comparing the re-armoured bytes with the text checks the base64 and the line breaks at once.
+  const bytes = Buffer.from(inner, 'base64');
+  if (bytes.length === 0) return undefined;
   return armor(label, bytes) === normalised ? bytes : undefined;
 }
 

@@ -29,6 +29,8 @@ export const SERIAL = /^[0-9a-f]{20}$/;
 export const ENTITLEMENT = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 export const META_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(['v', 'serial', 'kid', 'issued', 'licensee', 'product', 'entitlements', 'meta', 'notBefore', 'expires', 'trial', 'seats', 'machine', 'graceSeconds']);
+
 function isIso(value: unknown): value is string {
   return typeof value === 'string' && ISO.test(value) && Number.isFinite(Date.parse(value));
 }
@@ -47,8 +49,7 @@ export function parseLicensePayload(bytes: Buffer): LicensePayloadV1 | undefined
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return undefined;
   const p = doc as Record<string, unknown>;
-  const known = new Set(['v', 'serial', 'kid', 'issued', 'licensee', 'product', 'entitlements', 'meta', 'notBefore', 'expires', 'trial', 'seats', 'machine', 'graceSeconds']);
-  if (Object.keys(p).some((k) => !known.has(k))) return undefined;
+  if (Object.keys(p).some((k) => !KNOWN_FIELDS.has(k))) return undefined;
   if (p.v !== LICENSE_PAYLOAD_VERSION || typeof p.serial !== 'string' || !SERIAL.test(p.serial) || !isText(p.kid, 100) || !isIso(p.issued)) return undefined;
   if (!isText(p.licensee) || !isText(p.product) || typeof p.trial !== 'boolean') return undefined;
   if (!Array.isArray(p.entitlements) || !p.entitlements.every((e) => typeof e === 'string' && ENTITLEMENT.test(e))) return undefined;
