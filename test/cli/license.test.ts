@@ -68,7 +68,8 @@ describe('circle license', () => {
 
     // Tampered: one character of the body changed.
     const lines = text.split('\n');
-    lines[2] = (lines[2]![0] === 'A' ? 'B' : 'A') + lines[2]!.slice(1);
+    const swapped = lines[2]![5] === 'A' ? 'B' : 'A';
+    lines[2] = `${lines[2]!.slice(0, 5)}${swapped}${lines[2]!.slice(6)}`;
     writeFileSync(file('tampered.lic'), lines.join('\n'));
     const tampered = await circle(['license', 'verify', file('tampered.lic'), '--public-key', file('rocket.pub.pem'), '--json']);
     expect(tampered.code).toBe(1);

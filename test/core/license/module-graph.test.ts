@@ -5,9 +5,10 @@ import { repoRoot } from '../../helpers/cli.js';
 
 /**
  * Issue 17: `circle-core/license` is a verifier apps embed, so its module graph
- * (the built dist/core/license/index.js, as package.json exports it) may reach
- * only node: built-ins and a few small modules: no oclif, vault, zod, CLI code,
- * nor any npm package.
+ * may reach only node: built-ins and a few small modules: no oclif, vault, zod,
+ * CLI code, nor any npm package. The subpath is dist/license.js, an esbuild bundle
+ * of the tsc output dist/core/license/index.js (scripts/bundle-license.mjs): the
+ * tsc graph is walked file by file, and the bundle may import node: built-ins only.
  */
 const ALLOWED_BUILTINS = new Set(['node:crypto', 'node:fs', 'node:os', 'node:path']);
 const ALLOWED_FILE = /^dist\/core\/(license\/[a-z-]+\.js|crypto\/ed25519\.js|errors\.js)$/;
@@ -34,11 +35,26 @@ function walk(entry: string): { files: string[]; external: string[] } {
 
 describe('the circle-core/license module graph', () => {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { exports: Record<string, { import: string; types: string }> };
-  const entry = join(repoRoot, pkg.exports['./license']!.import);
+  const entry = join(repoRoot, 'dist/core/license/index.js');
+  const bundle = join(repoRoot, pkg.exports['./license']!.import);
 
   it('is exported as a subpath with types', () => {
-    expect(pkg.exports['./license']).toEqual({ types: './dist/core/license/index.d.ts', import: './dist/core/license/index.js' });
-    expect(existsSync(entry), 'run `npm run build` first').toBe(true);
+    expect(pkg.exports['./license']).toEqual({ types: './dist/core/license/index.d.ts', import: './dist/license.js' });
+    expect(existsSync(entry) && existsSync(bundle), 'run `npm run build` first').toBe(true);
+  });
+
+  it('the bundle imports node:crypto/fs/os/path only, and verifies a license', async () => {
+    const { files, external } = walk(bundle);
+    expect(files).toEqual(['dist/license.js']);
+    for (const spec of external) expect(ALLOWED_BUILTINS, `imports ${spec}`).toContain(spec);
+    const { generateEd25519KeyPair } = await import('../../../src/core/crypto/ed25519.js');
+    const { signLicense } = await import('../../../src/core/license/index.js');
+    const issuer = generateEd25519KeyPair();
+    const { text } = signLicense({ licensee: 'Acme', product: 'Rocket', entitlements: ['pro'] }, issuer.seed);
+    const built = (await import(bundle)) as typeof import('../../../src/core/license/index.js');
+    expect(built.verifyLicense(text, { publicKey: issuer.publicKey.toString('base64') })).toMatchObject({ valid: true, entitlements: ['pro'] });
+    const mutant = `${text.slice(0, 100)}${text[100] === 'x' ? 'y' : 'x'}${text.slice(101)}`;
+    expect(built.verifyLicense(mutant, { publicKey: issuer.publicKey }).valid).toBe(false);
   });
 
   it('imports only node:crypto/fs/os/path and the license, ed25519 and errors modules', () => {

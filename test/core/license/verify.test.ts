@@ -151,3 +151,23 @@ describe('verifyLicense', () => {
     expect(verifyLicense(sign().text, { publicKey: issuer.publicKey, now: 'yesterday' })).toMatchObject({ valid: false, reason: 'malformed' });
   });
 });
+
+describe('readRevocationsFromStore', () => {
+  it('reads a list from an object store and caps its size', async () => {
+    const { Readable } = await import('node:stream');
+    const { readRevocationsFromStore } = await import('../../../src/core/license/sources.js');
+    const list = signRevocationList({ kid, issued: new Date(T0).toISOString(), expires: new Date(T0 + DAY).toISOString(), serials: [] }, issuer.seed);
+    const objects = new Map([['rocket/revocations.txt', Buffer.from(list)], ['huge', Buffer.alloc(2 * 1024 * 1024)]]);
+    const info = (key: string) => ({ key, size: objects.get(key)!.length, etag: '1', lastModified: new Date(T0).toISOString(), metadata: {} });
+    const store = {
+      url: 'memory://',
+      head: async (key: string) => info(key),
+      get: async (key: string) => ({ info: info(key), body: Readable.from([objects.get(key)!]) }),
+      put: async () => { throw new Error('read only'); },
+      list: async function* () {},
+      delete: async () => {},
+    };
+    expect(await readRevocationsFromStore(store, 'rocket/revocations.txt')).toBe(list);
+    await expect(readRevocationsFromStore(store, 'huge')).rejects.toMatchObject({ code: 'INTEGRITY' });
+  });
+});
