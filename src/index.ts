@@ -27,6 +27,10 @@ export * from './core/secrets/index.js';
 // age v1 file encryption
 export * as age from './core/age/index.js';
 
+// Offline licenses: the embeddable verifier (also the `circle-core/license` subpath) and the vault-backed issuer
+export * as license from './core/license/index.js';
+export { createIssuerKey, listIssuerKeys, getIssuerKey, issueLicense, listIssuedLicenses, revokeLicense, exportRevocations } from './core/license/issuer.js';
+
 // Scanning: dependencies, secrets, shared report formats
 export * from './core/scan/report/index.js';
 export * from './core/scan/secrets/index.js';
