@@ -87,7 +87,7 @@ function verifyCircle(text: string, key: IssuerPublicKey, options: VerifyLicense
   }
   if (options.revocations !== undefined) {
     const check = checkRevocationList(options.revocations, key, now, skew);
-    const list = check.ok ? check.list : check.list;
+    const list = check.list;
     if (list?.serials.includes(info.serial)) findings.push({ reason: 'revoked', message: `License ${info.serial} was revoked (list of ${list.issued})` });
     if (!check.ok) findings.push({ reason: 'revocation-list-invalid', message: check.message });
   }
