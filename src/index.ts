@@ -27,3 +27,4 @@ export type * from './core/config/types.js';
 export type * from './core/vault/types.js';
 export type * from './core/doctor/types.js';
 export type { DecryptResult, EncryptResult } from './core/age/types.js';
+export type * from './core/license/types.js';
