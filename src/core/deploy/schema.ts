@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { CircleError } from '../errors.js';
 import type { Manifest } from './manifests.js';
 
@@ -41,29 +42,31 @@ export interface SchemaValidatorOptions {
   schemaDir?: string;
 }
 
-interface Definitions {
-  definitions: Record<string, Record<string, unknown> & { 'x-kubernetes-group-version-kind'?: { group: string; version: string; kind: string }[] }>;
-}
+type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+type PrecompiledModule = Record<string, Validate> & { __index: Record<string, string> };
 
-/** Finds `schemas/kubernetes` from dist/, dist/cli.cjs or src/ alike. */
-function schemaRoot(): string {
+/**
+ * Finds the precompiled validators (dist/k8s-schemas, made by scripts/build-k8s-validators.mjs
+ * from schemas/kubernetes/*.json at build time) from dist/, dist/cli.cjs or src/ alike.
+ */
+function validatorsDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'schemas', 'kubernetes');
-    if (existsSync(candidate)) return candidate;
+    for (const candidate of [join(dir, 'k8s-schemas'), join(dir, 'dist', 'k8s-schemas')]) if (existsSync(candidate)) return candidate;
     dir = dirname(dir);
   }
-  throw new CircleError('INTERNAL', 'The Kubernetes schemas are missing from this installation of circle');
+  throw new CircleError('INTERNAL', 'The Kubernetes schemas are missing from this installation of circle', { hint: 'Reinstall circle-core (npm run build makes them in a checkout).' });
 }
 
-const definitionCache = new Map<string, Definitions>();
-function loadDefinitions(set: string): Definitions {
-  let defs = definitionCache.get(set);
-  if (!defs) {
-    defs = JSON.parse(readFileSync(join(schemaRoot(), `${set}.json`), 'utf8')) as Definitions;
-    definitionCache.set(set, defs);
+const moduleCache = new Map<string, PrecompiledModule>();
+function loadPrecompiled(set: string, strict: boolean): PrecompiledModule {
+  const file = join(validatorsDir(), `${set}.${strict ? 'strict' : 'lenient'}.cjs`);
+  let mod = moduleCache.get(file);
+  if (!mod) {
+    mod = createRequire(import.meta.url)(file) as PrecompiledModule;
+    moduleCache.set(file, mod);
   }
-  return defs;
+  return mod;
 }
 
 /** additionalProperties: false on every object schema that names its properties and says nothing else. */
@@ -90,42 +93,33 @@ function gvkKey(apiVersion: string, kind: string): string {
 export class SchemaValidator {
   readonly k8sVersion: string;
   readonly strict: boolean;
-  private readonly ajv: import('ajv').default;
-  private readonly byGvk = new Map<string, string>();
-  private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly builtin: PrecompiledModule;
+  /** CRD schemas from --schema-dir, compiled with ajv at run time. */
+  private readonly custom = new Map<string, Validate>();
 
-  private constructor(AjvClass: typeof import('ajv').default, options: SchemaValidatorOptions) {
+  private constructor(options: SchemaValidatorOptions) {
     this.k8sVersion = options.k8sVersion ?? DEFAULT_K8S_VERSION;
     this.strict = options.strict ?? true;
     const set = SCHEMA_SETS[this.k8sVersion];
     if (!set) {
       throw new CircleError('USAGE', `No Kubernetes schemas for version ${this.k8sVersion}`, { hint: `Supported: ${Object.keys(SCHEMA_SETS).join(', ')}.` });
     }
-    // Formats (int-or-string, int32, …) are not validated, as kubeconform; x-kubernetes-* keywords are ignored.
-    this.ajv = new AjvClass({ strict: false, validateFormats: false, allErrors: false, messages: true });
-    const defs = loadDefinitions(set);
-    const definitions = this.strict ? (closeObjects(defs.definitions) as Definitions['definitions']) : defs.definitions;
-    this.ajv.addSchema({ $id: 'k8s', definitions }, 'k8s');
-    for (const [name, schema] of Object.entries(defs.definitions)) {
-      for (const gvk of schema['x-kubernetes-group-version-kind'] ?? []) {
-        this.byGvk.set(`${gvk.group}/${gvk.version}/${gvk.kind}`.toLowerCase(), `k8s#/definitions/${name}`);
-      }
-    }
+    this.builtin = loadPrecompiled(set, this.strict);
   }
 
-  /** ajv is loaded on first use so that commands that never validate do not pay for it. */
   static async create(options: SchemaValidatorOptions = {}): Promise<SchemaValidator> {
-    const mod = await import('ajv');
-    // ajv is CommonJS: under Node's ESM loader the class is `default.default`, under a bundler `default`.
-    const Ajv = ((mod.default as unknown as { default?: typeof import('ajv').default }).default ?? mod.default) as typeof import('ajv').default;
-    const validator = new SchemaValidator(Ajv, options);
+    const validator = new SchemaValidator(options);
     if (options.schemaDir !== undefined) await validator.addSchemaDir(options.schemaDir);
     return validator;
   }
 
-  /** CRD schemas: every *.json file; its kind comes from x-kubernetes-group-version-kind or the file name `<kind>[_<version>].json`. */
+  /** CRD schemas: every *.json file; its kind comes from x-kubernetes-group-version-kind or the file name (`<kind>-<group prefix>-<version>.json` as kubeconform, `<kind>_<version>.json` or `<kind>.json`). */
   private async addSchemaDir(dir: string): Promise<void> {
     const { readdir, readFile } = await import('node:fs/promises');
+    const mod = await import('ajv');
+    // ajv is CommonJS: under Node's ESM loader the class is `default.default`, under a bundler `default`.
+    const Ajv = ((mod.default as unknown as { default?: typeof import('ajv').default }).default ?? mod.default) as typeof import('ajv').default;
+    const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: false });
     const files = await readdir(dir).catch(() => {
       throw new CircleError('NOT_FOUND', `No such schema directory: ${dir}`);
     });
@@ -136,36 +130,46 @@ export class SchemaValidator {
       } catch {
         throw new CircleError('USAGE', `Schema file ${file} is not valid JSON`);
       }
-      const id = `crd:${file}`;
-      const body = this.strict ? (closeObjects(schema) as Record<string, unknown>) : schema;
+      const body = (this.strict ? closeObjects(schema) : structuredClone(schema)) as Record<string, unknown>;
       delete body.$schema;
       delete body.$id;
-      this.ajv.addSchema(body, id);
+      let validate: Validate;
+      try {
+        validate = ajv.compile(body);
+      } catch (error) {
+        throw new CircleError('USAGE', `Schema file ${file} is not a usable JSON schema: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      }
       const gvks = schema['x-kubernetes-group-version-kind'] as { group: string; version: string; kind: string }[] | undefined;
       if (gvks?.length) {
-        for (const g of gvks) this.byGvk.set(`${g.group}/${g.version}/${g.kind}`.toLowerCase(), id);
+        for (const g of gvks) this.custom.set(`${g.group}/${g.version}/${g.kind}`.toLowerCase(), validate);
       } else {
-        const [kind, version] = file.replace(/\.json$/, '').split('_');
-        this.byGvk.set(`file:${kind}${version ? `/${version}` : ''}`.toLowerCase(), id);
+        this.custom.set(`file:${file.replace(/\.json$/, '')}`.toLowerCase(), validate);
       }
     }
   }
 
-  private lookup(manifest: Manifest): string | undefined {
-    const ref = this.byGvk.get(gvkKey(manifest.apiVersion, manifest.kind));
-    if (ref) return ref;
-    const version = manifest.apiVersion.split('/').pop()!;
-    return this.byGvk.get(`file:${manifest.kind}/${version}`.toLowerCase()) ?? this.byGvk.get(`file:${manifest.kind}`.toLowerCase());
+  private lookup(manifest: Manifest): Validate | undefined {
+    const key = gvkKey(manifest.apiVersion, manifest.kind);
+    const custom = this.custom.get(key);
+    if (custom) return custom;
+    const id = this.builtin.__index[key];
+    if (id !== undefined) return this.builtin[id];
+    // File names: kubeconform's `<kind>-<group prefix>-<version>.json`, `<kind>_<version>.json`, `<kind>.json`.
+    const slash = manifest.apiVersion.lastIndexOf('/');
+    const version = manifest.apiVersion.slice(slash + 1);
+    const groupPrefix = slash < 0 ? '' : manifest.apiVersion.slice(0, slash).split('.')[0];
+    const kind = manifest.kind.toLowerCase();
+    const names = [groupPrefix ? `${kind}-${groupPrefix}-${version}` : `${kind}-${version}`, `${kind}_${version}`, kind];
+    for (const name of names) {
+      const found = this.custom.get(`file:${name}`.toLowerCase());
+      if (found) return found;
+    }
+    return undefined;
   }
 
   validate(manifest: Manifest): SchemaVerdict {
-    const ref = this.lookup(manifest);
-    if (!ref) return { status: 'no-schema' };
-    let validate = this.compiled.get(ref);
-    if (!validate) {
-      validate = this.ajv.compile({ $ref: ref });
-      this.compiled.set(ref, validate);
-    }
+    const validate = this.lookup(manifest);
+    if (!validate) return { status: 'no-schema' };
     if (validate(manifest.object)) return { status: 'valid' };
     return { status: 'invalid', issues: (validate.errors ?? []).slice(0, 5).map(describeIssue) };
   }

@@ -93,6 +93,18 @@ describe('kubeconform fixtures: its verdicts, strict and not', () => {
     }
   });
 
+  it('validates a CRD against a schema from --schema-dir (kubeconform -schema-location fixtures/registry)', async () => {
+    const stream = parseManifests(read('kubeconform/fixtures/test_crd.yaml'), 'test_crd.yaml');
+    const validator = await SchemaValidator.create({ strict: false, schemaDir: join(fixtures, 'kubeconform/fixtures/registry') });
+    const report = await validateManifests(stream, { root: fixtures, policy: false, validator });
+    expect(report.stats?.noSchema).toBe(0);
+    expect(report.findings).toEqual([]);
+    // and the same schema catches a broken object of that kind
+    const broken = parseManifests(read('kubeconform/fixtures/test_crd.yaml').replace('  hyperParameters:\n', '  hyperParameters: 7\n  ignored:\n'), 'x.yaml');
+    const bad = await validateManifests(broken, { root: fixtures, policy: false, validator });
+    expect(bad.findings.length).toBeGreaterThan(0);
+  });
+
   const validators = new Map<boolean, Promise<SchemaValidator>>();
   const validatorFor = (strict: boolean) => {
     if (!validators.has(strict)) validators.set(strict, SchemaValidator.create({ strict }));
