@@ -37,6 +37,23 @@ export const configSchema = z.strictObject({
   'scan.failOn': z.enum(['low', 'moderate', 'high', 'critical']).default('low').describe('Lowest severity that makes `scan deps` exit 1.'),
   'scan.db.maxAgeDays': z.number().int().min(0).default(7).describe('Warn when the advisory database is older than this; 0 = never warn.'),
   'scan.secrets.maxFileSizeKiB': z.number().int().min(1).default(1024).describe('Files larger than this are skipped by `scan secrets`.'),
+
+  'deploy.protected': z
+    .string()
+    .regex(/^[a-z0-9_, -]*$/, 'a comma-separated list of environment names')
+    .default('production')
+    .describe('Environments whose `deploy apply` needs --confirm <env> (comma-separated).'),
+  'deploy.policy.failOn': z.enum(['low', 'moderate', 'high', 'critical']).default('low').describe('Lowest severity that makes `deploy validate` exit 1 and `deploy apply` refuse.'),
+  'deploy.policy.disable': z
+    .string()
+    .regex(/^[A-Za-z0-9_, -]*$/, 'a comma-separated list of check names')
+    .default('')
+    .describe('Deploy policy checks turned off (comma-separated; kube-linter or Polaris names work too).'),
+  'deploy.policy.enable': z
+    .string()
+    .regex(/^[A-Za-z0-9_, -]*$/, 'a comma-separated list of check names')
+    .default('')
+    .describe('Opt-in deploy policy checks turned on (comma-separated), e.g. missingNetworkPolicy.'),
 });
 
 export type CircleConfig = z.output<typeof configSchema>;
