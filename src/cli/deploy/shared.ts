@@ -9,10 +9,10 @@ export const failOnFlag = Flags.string({ description: 'Fail at or above this sev
 export const contextFlag = Flags.string({ description: 'kubectl context to use (default: the current context).' });
 
 /** Secret values for a render, from `circle secrets` of the environment (audited reads; nothing written). */
-export function commandSecretReader(home: string, settings: { projectRoot?: string }, env: string): SecretValues {
+export function commandSecretReader(home: string, settings: { projectRoot?: string }, env: string, identity?: string[]): SecretValues {
   return async (names) => {
     const { openCommandBackend } = await import('../secrets-backend.js');
-    const backend = await openCommandBackend(home, { ...settings, environment: env }, {}, { env });
+    const backend = await openCommandBackend(home, { ...settings, environment: env }, identity?.length ? { identity } : {}, { env });
     return backend.readAll({ only: names });
   };
 }

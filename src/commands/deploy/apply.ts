@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { identityFlag } from '../../cli/flags.js';
 import { contextFlag, deployEnvFlag, dirFlag, failOnFlag } from '../../cli/deploy/shared.js';
 import { CircleError } from '../../core/errors.js';
 import type { DeployKubectlResult } from '../../core/deploy/types.js';
@@ -22,6 +23,7 @@ export default class DeployApply extends BaseCommand<typeof DeployApply> {
   static override flags = {
     env: deployEnvFlag,
     dir: dirFlag,
+    identity: identityFlag,
     context: contextFlag,
     'fail-on': failOnFlag,
     'dry-run': Flags.string({ description: 'Passed to kubectl: server validates and runs admission without persisting.', options: ['none', 'server', 'client'], default: 'none' }),
@@ -51,7 +53,7 @@ export default class DeployApply extends BaseCommand<typeof DeployApply> {
     // Fail on a missing permission before reading any secret.
     await ctx.require('deploy.apply', `deploy:${flags.env}`);
     const { failOn, settings } = rolloutSettings(cfg.values);
-    const prepared = await deploy.prepareRollout({ dir: resolve(flags.dir), env: flags.env, readSecrets: commandSecretReader(home, cfg, flags.env), failOn, settings, k8sVersion: flags['k8s-version'] });
+    const prepared = await deploy.prepareRollout({ dir: resolve(flags.dir), env: flags.env, readSecrets: commandSecretReader(home, cfg, flags.env, flags.identity), failOn, settings, k8sVersion: flags['k8s-version'] });
     if (prepared.failed) {
       for (const line of renderFindingsText(prepared.report)) this.warnLine(line);
       throw deploy.rolloutRefused(flags.env, prepared.report, failOn);

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { identityFlag } from '../../cli/flags.js';
 import { contextFlag, deployEnvFlag, dirFlag, failOnFlag } from '../../cli/deploy/shared.js';
 import { CircleError } from '../../core/errors.js';
 import type { DeployKubectlResult } from '../../core/deploy/types.js';
@@ -17,6 +18,7 @@ export default class DeployDiff extends BaseCommand<typeof DeployDiff> {
   static override flags = {
     env: deployEnvFlag,
     dir: dirFlag,
+    identity: identityFlag,
     context: contextFlag,
     'fail-on': failOnFlag,
     'k8s-version': Flags.string({ description: 'Kubernetes version whose schemas to validate against.', default: '1.32' }),
@@ -31,7 +33,7 @@ export default class DeployDiff extends BaseCommand<typeof DeployDiff> {
     const home = (await this.home()).dir;
     const cfg = await this.settings({ environment: flags.env, flags: { 'deploy.policy.failOn': flags['fail-on'] } });
     const { failOn, settings } = rolloutSettings(cfg.values);
-    const prepared = await deploy.prepareRollout({ dir: resolve(flags.dir), env: flags.env, readSecrets: commandSecretReader(home, cfg, flags.env), failOn, settings, k8sVersion: flags['k8s-version'] });
+    const prepared = await deploy.prepareRollout({ dir: resolve(flags.dir), env: flags.env, readSecrets: commandSecretReader(home, cfg, flags.env, flags.identity), failOn, settings, k8sVersion: flags['k8s-version'] });
     if (prepared.failed) {
       for (const line of renderFindingsText(prepared.report)) this.warnLine(line);
       throw deploy.rolloutRefused(flags.env, prepared.report, failOn);

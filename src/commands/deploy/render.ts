@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
+import { identityFlag } from '../../cli/flags.js';
 import { deployEnvFlag, dirFlag } from '../../cli/deploy/shared.js';
 import { CircleError } from '../../core/errors.js';
 import type { DeployRenderResult } from '../../core/deploy/types.js';
@@ -22,6 +23,7 @@ export default class DeployRender extends BaseCommand<typeof DeployRender> {
   static override flags = {
     env: deployEnvFlag,
     dir: dirFlag,
+    identity: identityFlag,
     secrets: Flags.boolean({ description: 'Add the Secret from `circle secrets` (--no-secrets: kustomize output only).', default: true, allowNo: true }),
   };
 
@@ -34,7 +36,7 @@ export default class DeployRender extends BaseCommand<typeof DeployRender> {
     const { commandSecretReader } = await import('../../cli/deploy/shared.js');
     const home = (await this.home()).dir;
     const cfg = await this.settings({ environment: flags.env });
-    const rendered = await renderEnvironment({ dir: resolve(flags.dir), env: flags.env, ...(flags.secrets ? { readSecrets: commandSecretReader(home, cfg, flags.env) } : {}) });
+    const rendered = await renderEnvironment({ dir: resolve(flags.dir), env: flags.env, ...(flags.secrets ? { readSecrets: commandSecretReader(home, cfg, flags.env, flags.identity) } : {}) });
     const result: DeployRenderResult = {
       env: rendered.env,
       engine: rendered.engine,
