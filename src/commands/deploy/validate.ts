@@ -48,8 +48,10 @@ export default class DeployValidate extends BaseCommand<typeof DeployValidate> {
     const dir = resolve(flags.dir);
     if (files.length && flags.env) throw new CircleError('USAGE', 'Give files or --env, not both');
 
-    // Start loading the schema validators while kubectl renders (a separate process: the two overlap).
-    const validatorReady = deploy.SchemaValidator.create({ k8sVersion: flags['k8s-version'], strict: flags.strict, ...(flags['schema-dir'] ? { schemaDir: resolve(flags['schema-dir']) } : {}) });
+    // The schema validators load while the first kustomize runs (its own process, so the two overlap).
+    let kustomizeStarted!: () => void;
+    const started = new Promise<void>((done) => (kustomizeStarted = done));
+    const validatorReady = started.then(() => deploy.SchemaValidator.create({ k8sVersion: flags['k8s-version'], strict: flags.strict, ...(flags['schema-dir'] ? { schemaDir: resolve(flags['schema-dir']) } : {}) }));
     validatorReady.catch(() => {});
     let stream: import('../../core/deploy/manifests.js').ParsedStream;
     let targets: string[];
@@ -57,6 +59,7 @@ export default class DeployValidate extends BaseCommand<typeof DeployValidate> {
     if (files.length) {
       root = process.cwd();
       targets = files;
+      kustomizeStarted();
       stream = await deploy.readManifestFiles(files.map((f) => resolve(f)), root, { rejectDuplicateKeys: flags.strict });
     } else {
       root = dir;
@@ -67,12 +70,13 @@ export default class DeployValidate extends BaseCommand<typeof DeployValidate> {
       const spinner = this.progress(`Rendering ${envs.join(', ')}`);
       try {
         for (const env of envs) {
-          const rendered = await deploy.renderEnvironment({ dir, env });
+          const rendered = await deploy.renderEnvironment({ dir, env, onKustomizeStarted: kustomizeStarted });
           const parsed = deploy.parseManifests(rendered.manifests, `overlays/${env}`, { rejectDuplicateKeys: flags.strict });
           stream.manifests.push(...parsed.manifests);
           stream.problems.push(...parsed.problems);
         }
       } finally {
+        kustomizeStarted();
         spinner.stop();
       }
     }

@@ -31,9 +31,10 @@ export function findExecutable(name: string, env: NodeJS.ProcessEnv = process.en
   return undefined;
 }
 
-export function runProcess(command: string, args: string[], options: { input?: string | Buffer; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<ProcessResult> {
+export function runProcess(command: string, args: string[], options: { input?: string | Buffer; env?: NodeJS.ProcessEnv; cwd?: string; onSpawn?: () => void } = {}): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    if (options.onSpawn) child.once('spawn', options.onSpawn);
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -72,9 +73,9 @@ export function findKubectl(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** `kubectl kustomize DIR` (or `kustomize build DIR`): the rendered stream, byte for byte. */
-export async function kustomizeBuild(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<{ output: Buffer; engine: KustomizeEngine }> {
+export async function kustomizeBuild(dir: string, env: NodeJS.ProcessEnv = process.env, onSpawn?: () => void): Promise<{ output: Buffer; engine: KustomizeEngine }> {
   const engine = findKustomize(env);
-  const result = await runProcess(engine.command, engine.args(dir), { env });
+  const result = await runProcess(engine.command, engine.args(dir), { env, ...(onSpawn ? { onSpawn } : {}) });
   if (result.code !== 0) {
     const first = result.stderr.trim().split('\n')[0]?.replace(/^Error: /, '') ?? '';
     throw new CircleError('USAGE', `${engine.name} ${dir} failed: ${first.slice(0, 300)}`, { hint: `Run \`${engine.name} ${dir}\` to see the whole error.` });

@@ -1,4 +1,4 @@
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
 import { CircleError } from '../errors.js';
 
 /** One Kubernetes object read from a YAML or JSON stream, with where it came from. */
@@ -34,55 +34,88 @@ export interface ParseOptions {
   rejectDuplicateKeys?: boolean;
 }
 
+/** One YAML document of a stream and the 1-based line it starts on. */
+interface DocumentChunk {
+  text: string;
+  line: number;
+}
+
+/**
+ * Splits a stream at its document markers (`---` and `...` at column 0, as YAML defines them:
+ * a marker at column 0 ends even a block scalar). The text after `---` on the same line stays
+ * in the new document (`--- {a: 1}`).
+ */
+function splitDocuments(text: string): DocumentChunk[] {
+  const chunks: DocumentChunk[] = [];
+  const lines = text.split('\n');
+  let current: string[] = [];
+  let startLine = 1;
+  const flush = () => {
+    if (current.some((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))) chunks.push({ text: current.join('\n'), line: startLine });
+    current = [];
+  };
+  lines.forEach((raw, i) => {
+    if (/^---(\s|$)/.test(raw)) {
+      flush();
+      startLine = i + 1;
+      current.push(raw.slice(3));
+    } else if (/^\.\.\.(\s|$)/.test(raw)) {
+      flush();
+      startLine = i + 2;
+    } else {
+      if (current.length === 0) startLine = i + 1;
+      current.push(raw);
+    }
+  });
+  flush();
+  return chunks;
+}
+
 /**
  * Splits a multi-document YAML (or JSON) stream into Kubernetes objects. `kind: List`
  * (and `*List`) documents are expanded into their items, as kubectl and kubeconform do.
- * Aliases are capped by the yaml library's default (100), so a billion-laughs file fails
- * instead of exhausting memory.
+ * js-yaml with the YAML 1.2 core schema (no Date or binary types); aliases are shared, not
+ * copied, and the walk that follows has a node budget, so an alias bomb fails instead of
+ * exhausting memory.
  */
 export function parseManifests(text: string, path: string, options: ParseOptions = {}): ParsedStream {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { uniqueKeys: options.rejectDuplicateKeys === true, lineCounter, prettyErrors: false });
   const manifests: Manifest[] = [];
   const problems: ManifestProblem[] = [];
-  const list = Array.isArray(docs) ? docs : [docs];
-  for (const doc of list) {
-    const start = doc.contents?.range?.[0] ?? doc.range[0];
-    const line = lineCounter.linePos(start).line;
-    if (doc.errors.length > 0) {
-      const error = doc.errors[0]!;
-      const at = lineCounter.linePos(error.pos[0]).line;
-      const duplicate = error.code === 'DUPLICATE_KEY';
-      problems.push({ path, line: at, reason: duplicate ? 'duplicate-key' : 'yaml-syntax', message: duplicate ? `duplicate key: ${firstLine(error.message)}` : `invalid YAML: ${firstLine(error.message)}` });
-      continue;
-    }
+  for (const chunk of splitDocuments(text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n'))) {
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: 100 });
+      // json: true lets a later duplicate key win (kubeconform's non-strict mode); otherwise a duplicate is an error.
+      value = load(chunk.text, { schema: CORE_SCHEMA, json: options.rejectDuplicateKeys !== true, filename: path });
     } catch (error) {
-      problems.push({ path, line, reason: 'yaml-syntax', message: `invalid YAML: ${firstLine(error instanceof Error ? error.message : String(error))}` });
+      const e = error as { reason?: string; mark?: { line?: number }; message?: string };
+      const at = chunk.line + (e.mark?.line ?? 0);
+      const duplicate = /duplicated mapping key/.test(e.reason ?? '');
+      problems.push({ path, line: at, reason: duplicate ? 'duplicate-key' : 'yaml-syntax', message: duplicate ? `duplicate key: ${firstLine(e.reason ?? '')}` : `invalid YAML: ${firstLine(e.reason ?? e.message ?? String(error))}` });
       continue;
     }
     if (value === null || value === undefined) continue; // empty document or only comments
     if (typeof value !== 'object' || Array.isArray(value)) {
-      problems.push({ path, line, reason: 'not-an-object', message: 'document is not a mapping' });
+      problems.push({ path, line: chunk.line, reason: 'not-an-object', message: 'document is not a mapping' });
       continue;
     }
-    const object = stripNulls(value) as Record<string, unknown>;
+    let object: Record<string, unknown>;
+    try {
+      object = stripNulls(value, { left: MAX_NODES }) as Record<string, unknown>;
+    } catch {
+      problems.push({ path, line: chunk.line, reason: 'yaml-syntax', message: `invalid YAML: document expands to more than ${MAX_NODES} nodes (aliases?)` });
+      continue;
+    }
     if (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items)) {
-      const items = (doc.contents as { items?: { items?: unknown[] }[] } | null) ?? null;
-      const itemNodes = findItemNodes(items);
-      object.items.forEach((item, index) => {
-        const node = itemNodes[index] as { range?: [number, number, number] } | undefined;
-        const itemLine = node?.range ? lineCounter.linePos(node.range[0]).line : line;
-        addObject(item, path, itemLine, manifests, problems);
-      });
+      for (const item of object.items) addObject(item, path, chunk.line, manifests, problems);
       continue;
     }
-    addObject(object, path, line, manifests, problems);
+    addObject(object, path, chunk.line, manifests, problems);
   }
   return { manifests, problems };
 }
+
+/** More nodes than any real manifest has; a document past it is refused. */
+const MAX_NODES = 1_000_000;
 
 function addObject(value: unknown, path: string, line: number, manifests: Manifest[], problems: ManifestProblem[]): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -104,22 +137,15 @@ function addObject(value: unknown, path: string, line: number, manifests: Manife
   manifests.push({ apiVersion: object.apiVersion, kind: object.kind, name, namespace, object, path, line });
 }
 
-/** The YAML nodes of a List's `items`, to give each item its own line. */
-function findItemNodes(root: { items?: unknown[] } | null): unknown[] {
-  const pairs = (root?.items ?? []) as { key?: { value?: unknown }; value?: { items?: unknown[] } }[];
-  const pair = pairs.find((p) => p.key?.value === 'items');
-  return pair?.value?.items ?? [];
-}
-
 /** Removes `key: null` (and null list entries' keys), which Kubernetes treats as absent. */
-export function stripNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stripNulls);
-  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+export function stripNulls(value: unknown, budget: { left: number } = { left: MAX_NODES }): unknown {
+  if (--budget.left < 0) throw new Error('too many nodes');
+  if (Array.isArray(value)) return value.map((v) => stripNulls(v, budget));
+  if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = stripNulls(v);
+    for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = stripNulls(v, budget);
     return out;
   }
-  if (value instanceof Date) return value.toISOString();
   return value;
 }
 

@@ -28,9 +28,13 @@ export interface PreparedRollout {
  * Findings at or above `failOn` set `failed`: the caller shows them and throws `rolloutRefused`.
  */
 export async function prepareRollout(request: RolloutRequest): Promise<PreparedRollout> {
-  const validatorReady = SchemaValidator.create({ strict: true, ...(request.k8sVersion ? { k8sVersion: request.k8sVersion } : {}) });
+  // Load the schema validators while kustomize runs in its own process.
+  let kustomizeStarted!: () => void;
+  const started = new Promise<void>((resolve) => (kustomizeStarted = resolve));
+  const rendering = renderEnvironment({ dir: request.dir, env: request.env, onKustomizeStarted: kustomizeStarted, ...(request.readSecrets ? { readSecrets: request.readSecrets } : {}), ...(request.processEnv ? { processEnv: request.processEnv } : {}) });
+  const validatorReady = Promise.race([started, rendering.then(() => undefined, () => undefined)]).then(() => SchemaValidator.create({ strict: true, ...(request.k8sVersion ? { k8sVersion: request.k8sVersion } : {}) }));
   validatorReady.catch(() => {});
-  const rendered = await renderEnvironment({ dir: request.dir, env: request.env, ...(request.readSecrets ? { readSecrets: request.readSecrets } : {}), ...(request.processEnv ? { processEnv: request.processEnv } : {}) });
+  const rendered = await rendering;
   const stream = parseManifests(rendered.manifests, `overlays/${request.env}`, { rejectDuplicateKeys: true });
   const report = await validateManifests(stream, { root: request.dir, validator: await validatorReady, ...(request.settings ? { settings: request.settings } : {}) });
   return { rendered, report, failed: failsAt(report, request.failOn) };

@@ -19,6 +19,8 @@ export interface RenderRequest {
   /** Omitted: render without the Secret (as `kubectl kustomize` alone would). */
   readSecrets?: SecretValues;
   processEnv?: NodeJS.ProcessEnv;
+  /** Called once kustomize is running: work that can overlap with it (loading schemas) starts here. */
+  onKustomizeStarted?: () => void;
 }
 
 export interface RenderedEnvironment {
@@ -78,7 +80,7 @@ export async function listEnvironments(dir: string): Promise<string[]> {
 export async function renderEnvironment(request: RenderRequest): Promise<RenderedEnvironment> {
   const overlay = await overlayDir(request.dir, request.env);
   const project = await loadDeployProject(request.dir);
-  const { output, engine } = await kustomizeBuild(overlay, request.processEnv);
+  const { output, engine } = await kustomizeBuild(overlay, request.processEnv, request.onKustomizeStarted);
   const manifests = output.toString('utf8');
   const digest = createHash('sha256').update(output).digest('hex');
   const base: RenderedEnvironment = { env: request.env, overlay, engine: engine.name, manifests, stream: manifests, digest };
