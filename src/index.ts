@@ -41,3 +41,6 @@ export { OsvIndex, type IndexMeta } from './core/scan/osv/store.js';
 export { importOsvDatabase } from './core/scan/osv/sources.js';
 export { updateOsvDatabase, defaultOsvUrls } from './core/scan/osv/update.js';
 export { matchVersion } from './core/scan/osv/match.js';
+
+// Kubernetes deploys: generate, render, validate offline, diff/apply through kubectl
+export * as deploy from './core/deploy/index.js';
