@@ -58,6 +58,8 @@ const { outputFiles } = await esbuild.build({
     '@yarnpkg/parsers',
     'smol-toml',
     '@renovatebot/pep440',
+    // deploy validate: CRD schemas only (the built-in ones are precompiled in dist/k8s-schemas)
+    'ajv',
   ],
   // The bundle is CommonJS: give `import.meta.url` (used with createRequire) the bundle's own URL.
   define: { 'import.meta.url': '__bundleUrl' },

@@ -28,3 +28,4 @@ export type * from './core/vault/types.js';
 export type * from './core/doctor/types.js';
 export type { DecryptResult, EncryptResult } from './core/age/types.js';
 export type * from './core/license/types.js';
+export type * from './core/deploy/types.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { auditPolicy, auditSection } from './audit.js';
 import { authPolicies, authSection, type AuthPolicies } from './auth.js';
 import { coreSection, environmentPolicy, lockPolicy, type EnvironmentPolicy, type LockPolicy } from './core.js';
+import { deploySection } from './deploy.js';
 import { scanPolicy, scanSection, type ScanPolicy } from './scan.js';
 import { secretsPolicy, secretsSection, type SecretsPolicy } from './secrets.js';
 import type { AuditSettings } from '../../audit/settings.js';
@@ -10,7 +11,7 @@ import type { AuditSettings } from '../../audit/settings.js';
  * Every topic's configuration section, in `config list` order. The merged schema
  * (../schema.ts) is built from these; each key's default lives only here.
  */
-export const configSections = { ...coreSection, ...authSection, ...secretsSection, ...auditSection, ...scanSection };
+export const configSections = { ...coreSection, ...authSection, ...secretsSection, ...auditSection, ...scanSection, ...deploySection };
 
 type SectionValues = { [K in keyof typeof configSections]: z.output<(typeof configSections)[K]> };
 

@@ -41,8 +41,8 @@ export interface ScanFinding {
 }
 
 export interface ScanReport {
-  /** `deps` or `secrets`: names the SARIF run's tool component. */
-  scanner: 'deps' | 'secrets';
+  /** `deps`, `secrets` or `deploy`: names the SARIF run's tool component. */
+  scanner: 'deps' | 'secrets' | 'deploy';
   /** Absolute scan root; locations are relative to it. */
   root: string;
   rules: ScanRule[];
