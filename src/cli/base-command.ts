@@ -53,7 +53,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected globalFlags!: BaseFlags<T>;
   private homeLocation: HomeLocation | undefined;
   private ioInstance: Io | undefined;
-  private circleInstance: Circle | undefined;
+  private circleInstance: Promise<Circle> | undefined;
   /** This invocation's lock timeout: set from the settings once resolved, read by every lock taken meanwhile. */
   private readonly lockScope: { timeoutMs: number | undefined } = { timeoutMs: undefined };
 
@@ -129,13 +129,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * This invocation's Circle (src/core/context): settings, policies, audit sink,
    * state store and unlock. Built once, on first use.
    */
-  protected async circle(): Promise<Circle> {
-    if (!this.circleInstance) {
+  protected circle(): Promise<Circle> {
+    // The promise is kept, so calls that overlap still share one Circle (one unlock).
+    this.circleInstance ??= (async () => {
       const { createCircle } = await import('../core/context/index.js');
       const home = (await this.home()).dir;
       // Core's warnings go to stderr (never into --json on stdout).
-      this.circleInstance = createCircle({ home, lockScope: this.lockScope, onWarning: (message) => this.io.err.write(`Warning: ${message}\n`) });
-    }
+      return createCircle({ home, lockScope: this.lockScope, onWarning: (message) => this.io.err.write(`Warning: ${message}\n`) });
+    })();
+    this.circleInstance.catch(() => (this.circleInstance = undefined));
     return this.circleInstance;
   }
 
