@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import type { ScanReport } from '../../core/scan/report/types.js';
 import type { SecretValues } from '../../core/deploy/render.js';
 import type { Circle } from '../../core/context/circle.js';
+import { deployPolicy } from '../../core/config/sections/deploy.js';
 
 /** Flags the deploy commands share, defined once so names and help never drift. */
 export const dirFlag = Flags.string({ description: 'The deploy tree (holds circle.yaml, base/ and overlays/).', default: 'deploy' });
@@ -35,7 +36,7 @@ export function summarizeFindings(report: ScanReport): string {
 }
 
 /** The rollout settings diff and apply share: fail-on and the policy switches from the layered config. */
-export function rolloutSettings(values: { 'deploy.policy.failOn': 'low' | 'moderate' | 'high' | 'critical'; 'deploy.policy.disable': string; 'deploy.policy.enable': string }) {
-  const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
-  return { failOn: values['deploy.policy.failOn'], settings: { disable: list(values['deploy.policy.disable']), enable: list(values['deploy.policy.enable']) } };
+export function rolloutSettings(values: Parameters<typeof deployPolicy>[0]) {
+  const policy = deployPolicy(values);
+  return { failOn: policy.failOn, settings: policy.checks };
 }

@@ -41,7 +41,7 @@ export default class DeployApply extends BaseCommand<typeof DeployApply> {
     const cfg = await this.settings({ environment: flags.env, flags: { 'deploy.policy.failOn': flags['fail-on'] } });
     const dryRun = flags['dry-run'] as 'none' | 'server' | 'client';
     let confirm = flags.confirm;
-    const protectedEnvs = deploy.parseProtected(cfg.values['deploy.protected']);
+    const protectedEnvs = (await (await this.circle()).policies(cfg)).deploy.protected;
     if (dryRun === 'none' && protectedEnvs.includes(flags.env) && confirm === undefined && this.canPrompt()) {
       const { promptText } = await import('../../cli/prompts.js');
       confirm = (await promptText(`"${flags.env}" is protected. Type its name to apply`)).trim();

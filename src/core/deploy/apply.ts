@@ -11,11 +11,6 @@ export interface KubectlTarget {
   processEnv?: NodeJS.ProcessEnv;
 }
 
-/** Environments that need `--confirm <env>` to apply: `deploy.protected`, a comma-separated list. */
-export function parseProtected(value: string): string[] {
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
-}
-
 export function requireConfirmation(env: string, protectedEnvs: string[], confirm: string | undefined): void {
   if (!protectedEnvs.includes(env)) return;
   if (confirm === env) return;

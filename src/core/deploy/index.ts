@@ -7,6 +7,6 @@ export { validateManifests, selectChecks, failsAt, EXEMPTION_PREFIX, type Policy
 export { parseAppSpec, DEFAULT_ENVIRONMENTS, DEFAULT_RESOURCES, DEPLOY_PROJECT_FILE, type AppSpec, type DeployProject } from './spec.js';
 export { generateTree, secretNameFor } from './generate.js';
 export { renderEnvironment, loadDeployProject, listEnvironments, overlayDir, type RenderedEnvironment, type SecretValues } from './render.js';
-export { diffEnvironment, applyEnvironment, requireConfirmation, parseProtected, type DryRun } from './apply.js';
+export { diffEnvironment, applyEnvironment, requireConfirmation, type DryRun } from './apply.js';
 export { findKustomize, findKubectl, kustomizeBuild } from './kubectl.js';
 export { prepareRollout, rolloutRefused, type PreparedRollout, type RolloutRequest } from './pipeline.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { auditPolicy, auditSection } from './audit.js';
 import { authPolicies, authSection, type AuthPolicies } from './auth.js';
 import { coreSection, environmentPolicy, lockPolicy, type EnvironmentPolicy, type LockPolicy } from './core.js';
-import { deploySection } from './deploy.js';
+import { deployPolicy, deploySection, type DeployPolicy } from './deploy.js';
 import { scanPolicy, scanSection, type ScanPolicy } from './scan.js';
 import { secretsPolicy, secretsSection, type SecretsPolicy } from './secrets.js';
 import type { AuditSettings } from '../../audit/settings.js';
@@ -23,6 +23,7 @@ export interface CirclePolicies {
   secrets: SecretsPolicy;
   audit: AuditSettings;
   scan: ScanPolicy;
+  deploy: DeployPolicy;
 }
 
 export function policiesFromConfig(values: SectionValues): CirclePolicies {
@@ -33,10 +34,11 @@ export function policiesFromConfig(values: SectionValues): CirclePolicies {
     secrets: secretsPolicy(values),
     audit: auditPolicy(values),
     scan: scanPolicy(values),
+    deploy: deployPolicy(values),
   };
 }
 
-export type { AuthPolicies, EnvironmentPolicy, LockPolicy, ScanPolicy, SecretsPolicy };
+export type { AuthPolicies, DeployPolicy, EnvironmentPolicy, LockPolicy, ScanPolicy, SecretsPolicy };
 
 /**
  * The policies with every key at its default: what a library caller gets when it
