@@ -82,6 +82,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const { baseFlags, enableJsonFlag, strict } = input as Input<F, B, A> & { enableJsonFlag?: boolean };
     // Whatever the parser rejects is a usage error (exit 2), whichever oclif error class it used.
     return super.parse({ ...input, baseFlags, enableJsonFlag, strict, args, flags } as Input<F, B, A>, argv).catch((error: unknown) => {
+      this.parsed = true; // it did parse, and the input was wrong: no "forgot to call this.parse" warning
       throw usageErrorFromParse(error, this.id);
     });
   }
