@@ -384,7 +384,7 @@ export const CUSTOM_RULES: SecretRuleSpec[] = [
     keywords: ['key', 'secret', 'token', 'auth', 'credential', 'apikey'],
     pattern: String.raw`(?:api[_.-]?key|apikey|secret|token|auth[_.-]?key|credentials?|access[_.-]?key|private[_.-]?key|client[_.-]?secret)[A-Za-z0-9_.-]{0,20}["']?\s*(?:=|:|=>|:=|\|\|=)\s*(?<q>["'\x60]?)(?<secret>[A-Za-z0-9+/_.=~-]{20,150})\k<q>(?![A-Za-z0-9+/_.=~(-])`,
     flags: 'i',
-    entropy: 3.7,
+    catchAll: true,
     requireDigit: true,
     examples: {
       tp: [`API_KEY = "${fake('gen', ALNUM, 32)}"`, `client_secret: ${fake('gen2', B64URL, 40)}`, `export SERVICE_TOKEN=${fake('gen3', ALNUM, 28)}`],
