@@ -39,7 +39,7 @@ export default class ScanSecrets extends BaseCommand<typeof ScanSecrets> {
     'write-baseline': Flags.string({ description: 'Write every current finding to this baseline file and exit 0.' }),
     config: Flags.string({ description: 'Config file (default: .circle/scan-secrets.yaml under the scan root).' }),
     gitignore: Flags.boolean({ description: 'Respect .gitignore files in directory scans.', default: true, allowNo: true }),
-    'max-file-size': Flags.integer({ description: 'Skip files larger than this many bytes (default 2 MiB).', min: 1 }),
+    'max-file-size': Flags.integer({ description: 'Skip files larger than this many bytes (default: the scan.secrets.maxFileSizeKiB setting, 1024 KiB).', min: 1 }),
   };
 
   async run(): Promise<ScanSecretsResult> {
@@ -60,6 +60,8 @@ export default class ScanSecrets extends BaseCommand<typeof ScanSecrets> {
     const { config } = await core.loadScanSecretsConfig(root, flags.config === undefined ? undefined : resolve(flags.config));
     const baseline = flags.baseline === undefined ? undefined : await core.readBaseline(resolve(flags.baseline));
     const stdinText = source === 'stdin' ? await this.readStdin() : undefined;
+    // --max-file-size, else the project's scan-secrets.yaml, else the scan.secrets.maxFileSizeKiB setting.
+    const maxFileSize = flags['max-file-size'] ?? config.maxFileSize ?? (await this.settings()).values['scan.secrets.maxFileSizeKiB'] * 1024;
 
     const spinner = this.progress(`Scanning for secrets (${source})`);
     let report;
@@ -71,7 +73,7 @@ export default class ScanSecrets extends BaseCommand<typeof ScanSecrets> {
         ...(stdinText === undefined ? {} : { stdinText }),
         config,
         gitignore: flags.gitignore,
-        ...(flags['max-file-size'] === undefined ? {} : { maxFileSize: flags['max-file-size'] }),
+        maxFileSize,
         ...(baseline === undefined ? {} : { baseline }),
         reveal: flags.reveal,
         onProgress: (p) => spinner.update(`Scanning for secrets: ${p.files} files, ${(p.bytes / 1e6).toFixed(1)} MB, ${p.findings} found`),

@@ -101,3 +101,25 @@ describe('generic secret rules over generated cases (issue 14 item 4)', () => {
     expect(misses).toEqual([]);
   });
 });
+
+describe('formats issue 14 found missing', () => {
+  const rnd = (chars: string, n: number) => fc.sample(randomString(chars, n, n), { numRuns: 1, seed: n })[0]!;
+  const pemKey = `-----BEGIN RSA PRIVATE KEY-----\n${Array.from({ length: 6 }, (_, i) => rnd(alphabets.base64, 60 + i)).join('\n')}\n-----END RSA PRIVATE KEY-----\n`;
+  const cases: Array<[string, string, string]> = [
+    ['bare Telegram bot token', `TELEGRAM=${rnd('0123456789', 10)}:AA${rnd(alphabets.base64url, 33)}`, 'telegram-bot-token-bare'],
+    ['Stripe rk_live_', `key = rk_live_${rnd(alphabets.alnum, 40)}`, 'stripe-restricted-key-live'],
+    ['Stripe rk_prod_', `key = rk_prod_${rnd(alphabets.alnum, 40)}`, 'stripe-restricted-key-prod'],
+    ['Slack xoxa-', `SLACK=xoxa-2-${rnd(alphabets.alnum, 36)}`, 'slack-legacy-workspace-token'],
+    ['Slack xoxs-', `SLACK=xoxs-${rnd('0123456789', 10)}-${rnd('0123456789', 11)}-${rnd('0123456789', 12)}-${rnd(alphabets.hex, 20)}`, 'slack-legacy-user-token'],
+    ['Sourcegraph sgp_', `SRC_ACCESS_TOKEN=sgp_${rnd(alphabets.hex, 40)}`, 'sourcegraph-access-token-v2'],
+    ['Sourcegraph sgp_<instance>_', `SRC_ACCESS_TOKEN=sgp_${rnd(alphabets.hex, 16)}_${rnd(alphabets.hex, 40)}`, 'sourcegraph-instance-access-token'],
+    ['Docker config.json auths', JSON.stringify({ auths: { 'ghcr.io': { auth: Buffer.from(`ci:${rnd(alphabets.alnum, 30)}`).toString('base64') } } }, null, '\t'), 'docker-config-auth'],
+    ['kubeconfig token:', `apiVersion: v1\nkind: Config\nusers:\n- name: deployer\n  user:\n    token: ${rnd(alphabets.lowerDigits, 6)}.${rnd(alphabets.lowerDigits, 16)}${rnd(alphabets.alnum, 10)}\n`, 'kubeconfig-user-token'],
+    ['kubeconfig client-key-data:', `users:\n- name: admin\n  user:\n    client-certificate-data: LS0tLS1CRUdJTiBDRVJU\n    client-key-data: ${Buffer.from(pemKey).toString('base64')}\n`, 'kubeconfig-client-key-data'],
+  ];
+  for (const [name, text, rule] of cases) {
+    it(`finds a ${name}`, () => {
+      expect(detector.detect(text).map((m) => m.ruleId)).toContain(rule);
+    });
+  }
+});
