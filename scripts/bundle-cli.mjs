@@ -24,7 +24,7 @@ const commandFiles = readdirSync(`${root}dist/commands`, { recursive: true })
 const commandId = (file) => file.replace(/\.js$/, '').replace(/(^|\/)index$/, '').split('/').join(':');
 // Each command is required on first access, so that running one command initialises only its modules.
 const entry = [
-  "export { execute } from '@oclif/core';",
+  "export { execute } from './dist/cli/execute.js';",
   'export const COMMANDS = {};',
   ...commandFiles.map(
     (file) =>

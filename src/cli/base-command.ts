@@ -2,7 +2,7 @@ import { format, inspect } from 'node:util';
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { CircleError, ExitCode, isCircleError, type CircleErrorJson } from '../core/errors.js';
 import { ensureHome, resolveCacheDir, resolveHome, type HomeLocation } from '../core/home/paths.js';
-import { renderError, toCircleError } from './errors.js';
+import { renderError, toCircleError, usageErrorFromParse } from './errors.js';
 import type { ConfigSources, ResolvedConfig } from '../core/config/resolve.js';
 import type { Circle } from '../core/context/circle.js';
 import { runWithLockScope } from '../core/home/lock.js';
@@ -108,7 +108,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     );
     // A command class keeps baseFlags, enableJsonFlag and strict as inherited statics, which a spread would drop.
     const { baseFlags, enableJsonFlag, strict } = input as Input<F, B, A> & { enableJsonFlag?: boolean };
-    return super.parse({ ...input, baseFlags, enableJsonFlag, strict, args, flags } as Input<F, B, A>, argv);
+    // Whatever the parser rejects is a usage error (exit 2), whichever oclif error class it used.
+    return super.parse({ ...input, baseFlags, enableJsonFlag, strict, args, flags } as Input<F, B, A>, argv).catch((error: unknown) => {
+      this.parsed = true; // it did parse, and the input was wrong: no "forgot to call this.parse" warning
+      throw usageErrorFromParse(error, this.id);
+    });
   }
 
   /** The resolved state directory, created 0700 or checked safe on first use. */

@@ -21,27 +21,33 @@ export async function promptPassword(message = 'Password'): Promise<string> {
   return password({ message, mask: '*' }, promptContext());
 }
 
-/** Asks twice and checks with `validate` (the password policy) before accepting. */
+/**
+ * Asks twice and checks with `validate` (the password policy) before accepting. A repeat
+ * that differs asks for both again rather than ending the command: one typo should not
+ * throw away a wizard's earlier answers.
+ */
 export async function promptNewPassword(validate: (password: string) => void, message = 'New password'): Promise<string> {
   const { password } = await import('@inquirer/prompts');
-  const first = await password(
-    {
-      message,
-      mask: '*',
-      validate: (value) => {
-        try {
-          validate(value);
-          return true;
-        } catch (error) {
-          return error instanceof Error ? error.message : String(error);
-        }
+  for (;;) {
+    const first = await password(
+      {
+        message,
+        mask: '*',
+        validate: (value) => {
+          try {
+            validate(value);
+            return true;
+          } catch (error) {
+            return error instanceof Error ? error.message : String(error);
+          }
+        },
       },
-    },
-    promptContext(),
-  );
-  const again = await password({ message: 'Repeat it', mask: '*' }, promptContext());
-  if (again !== first) throw new CircleError('USAGE', 'The passwords do not match');
-  return first;
+      promptContext(),
+    );
+    const again = await password({ message: 'Repeat it', mask: '*' }, promptContext());
+    if (again === first) return first;
+    promptContext().output.write('The passwords do not match; enter it again.\n');
+  }
 }
 
 export async function promptCode(message = 'Authenticator code (or a recovery code)'): Promise<string> {

@@ -26,13 +26,16 @@ export function splitPasswordStdin(text: string): { password: string; secondLine
 export async function resolveLoginUser(home: string, flag: string | undefined, canPrompt: boolean, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   if (flag) return flag;
   if (env.CIRCLE_USER) return env.CIRCLE_USER;
-  if (canPrompt) {
-    const { promptText } = await import('./prompts.js');
-    const { userInfo } = await import('node:os');
-    return (await promptText('User', userInfo().username)).trim();
-  }
   const { readVaultOrFail } = await import('../core/vault/store.js');
   const names = Object.keys((await readVaultOrFail(home)).users);
+  if (canPrompt) {
+    // Suggest a name that can work: the only user, else the OS user name if it is one of them.
+    const { promptText } = await import('./prompts.js');
+    const { userInfo } = await import('node:os');
+    const osUser = userInfo().username;
+    const suggestion = names.length === 1 ? names[0] : names.includes(osUser) ? osUser : undefined;
+    return (await promptText('User', suggestion)).trim();
+  }
   if (names.length === 1) return names[0]!;
   throw new CircleError('INPUT_REQUIRED', 'Which user? More than one user exists', { hint: 'Pass --user NAME or set CIRCLE_USER.' });
 }

@@ -27,10 +27,10 @@ export default class Decrypt extends BaseCommand<typeof Decrypt> {
     const { processFile } = await import('../core/age/file.js');
     const { youngGenerationCollector } = await import('../cli/process-tuning.js');
     const { resolvePassphrase } = await import('../core/age/passphrase.js');
-    const { readFile } = await import('node:fs/promises');
+    const { readInputFile } = await import('../core/files/user-paths.js');
     if (!flags.output && this.jsonEnabled()) throw new CircleError('USAGE', '--json needs -o FILE: stdout cannot carry both the plaintext and the JSON result');
     const identities: AgeIdentity[] = [];
-    for (const file of flags.identity ?? []) identities.push(...age.parseIdentityFile(await readFile(file, 'utf8')));
+    for (const file of flags.identity ?? []) identities.push(...age.parseIdentityFile(await readInputFile(file, 'Identity file')));
     // The passphrase is asked for only if the header turns out to hold a scrypt stanza.
     identities.push({
       unwrap: async (stanzas) => {

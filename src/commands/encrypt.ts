@@ -27,10 +27,10 @@ export default class Encrypt extends BaseCommand<typeof Encrypt> {
     const age = await import('../core/age/index.js');
     const { processFile } = await import('../core/age/file.js');
     const { youngGenerationCollector } = await import('../cli/process-tuning.js');
-    const { readFile } = await import('node:fs/promises');
+    const { readInputFile } = await import('../core/files/user-paths.js');
     const { resolvePassphrase } = await import('../core/age/passphrase.js');
     const recipients = [...(flags.recipient ?? []).map((r) => age.parseRecipient(r))];
-    for (const file of flags['recipients-file'] ?? []) recipients.push(...age.parseRecipientsFile(await readFile(file, 'utf8')));
+    for (const file of flags['recipients-file'] ?? []) recipients.push(...age.parseRecipientsFile(await readInputFile(file, 'Recipients file')));
     if (flags.passphrase) {
       if (recipients.length > 0) throw new CircleError('USAGE', '-p cannot be combined with -r or -R');
       const pass = await resolvePassphrase({

@@ -13,6 +13,8 @@ export const ExitCode = {
   integrity: 5,
   conflict: 6,
   internal: 10,
+  /** Ctrl-C at a prompt: the shell convention 128 + SIGINT. */
+  interrupted: 130,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -41,6 +43,7 @@ export const ErrorCodes = {
   ALREADY_EXISTS: ExitCode.conflict,
   IO: ExitCode.internal,
   INTERNAL: ExitCode.internal,
+  INTERRUPTED: ExitCode.interrupted,
 } as const satisfies Record<string, ExitCodeValue>;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -117,6 +117,19 @@ describe('MFA: TOTP and recovery codes', () => {
     expect(JSON.parse(first.stdout)).toMatchObject({ secondFactor: 'recovery-code', recoveryCodesLeft: 9 });
     const second = await circle(home, ['auth', 'login', '--password-stdin'], { input: `${PASSWORD}\n${rc}\n` });
     expect(second.code).toBe(3);
+    // issue 14: a used code says so, not "Wrong user name or password".
+    expect(second.stderr).toContain('Wrong or already used recovery code');
+    expect(second.stderr).not.toContain('password');
+    // Codes are accepted without their dashes, in any case, with spaces between groups.
+    const bare = codes[1]!.replaceAll('-', '').toUpperCase();
+    const undashed = await circle(home, ['auth', 'login', '--password-stdin', '--json'], { input: `${PASSWORD}\n${bare}\n` });
+    expect(undashed.code, undashed.stderr).toBe(0);
+    expect(JSON.parse(undashed.stdout)).toMatchObject({ secondFactor: 'recovery-code', recoveryCodesLeft: 8 });
+    const spaced = await circle(home, ['auth', 'login', '--password-stdin', '--json'], { input: `${PASSWORD}\n${codes[2]!.replaceAll('-', ' ')}\n` });
+    expect(spaced.code, spaced.stderr).toBe(0);
+    const wrong = await circle(home, ['auth', 'login', '--password-stdin'], { input: `${PASSWORD}\naaaaa-bbbbb-cc\n` });
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toContain('Wrong or already used recovery code');
     secrets.push(...codes.slice(1));
   }, 120_000);
 });

@@ -145,6 +145,39 @@ describe('circle scan secrets (directory)', () => {
     expect(report.findings.map((f: { location: { path: string } }) => f.location.path)).toEqual(['new.txt']);
   });
 
+  it('baseline fingerprints survive moving lines and renaming files (issue 14 item 4)', () => {
+    const dir = join(tmp, 'tree-moves');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'a.txt'), `one\n${fakeKey(20)}\n`);
+    const baseline = join(tmp, 'baseline-moves.json');
+    expect(circle(['scan', 'secrets', dir, '--write-baseline', baseline]).code).toBe(0);
+    rmSync(join(dir, 'a.txt'));
+    writeFileSync(join(dir, 'renamed.txt'), `new first line\nanother\n\n${fakeKey(20)}\n`);
+    const moved = circle(['scan', 'secrets', dir, '--baseline', baseline, '--json']);
+    expect(moved.code, moved.stdout).toBe(0);
+    expect(JSON.parse(moved.stdout).stats.suppressedByBaseline).toBe(1);
+    // A different secret in the same place is new.
+    writeFileSync(join(dir, 'renamed.txt'), `new first line\nanother\n\n${fakeKey(21)}\n`);
+    expect(circle(['scan', 'secrets', dir, '--baseline', baseline]).code).toBe(1);
+  });
+
+  it('honours scan.secrets.maxFileSizeKiB (issue 14 item 4)', () => {
+    const dir = join(tmp, 'tree-large');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'big.txt'), `${'x'.repeat(1536 * 1024)}\n${fakeKey(22)}\n`);
+    const home = join(tmp, 'home-small');
+    const env = { ...process.env, CIRCLE_HOME: home, CI: 'true', NO_COLOR: '1' };
+    const run = (args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/run.js'), ...args], { cwd: tmp, encoding: 'utf8', env });
+    expect(run(['config', 'set', 'scan.secrets.maxFileSizeKiB', '4096']).status).toBe(0);
+    expect(run(['scan', 'secrets', dir]).status).toBe(1);
+    expect(run(['config', 'set', 'scan.secrets.maxFileSizeKiB', '1']).status).toBe(0);
+    const small = run(['scan', 'secrets', dir, '--json']);
+    expect(small.status, small.stderr).toBe(0);
+    expect(JSON.parse(small.stdout).stats.skippedLarge).toBe(1);
+    // The flag still wins over the setting.
+    expect(run(['scan', 'secrets', dir, '--max-file-size', String(4 * 1024 * 1024)]).status).toBe(1);
+  });
+
   it('reads stdin', () => {
     const r = circle(['scan', 'secrets', '--stdin'], { input: `export GITHUB_TOKEN=${fakeGithubToken()}\n` });
     expect(r.code).toBe(1);

@@ -38,6 +38,7 @@ describe('the command surface contract', () => {
       ALREADY_EXISTS: 6,
       IO: 10,
       INTERNAL: 10,
+      INTERRUPTED: 130,
     });
   });
 });

@@ -35,7 +35,8 @@ export default class AuthStatus extends BaseCommand<typeof AuthStatus> {
       result = { vault: true, loggedIn: false, reason: error.message };
     }
     if (!this.jsonEnabled()) {
-      if (!result.loggedIn) this.log(`Not logged in (${result.reason}). Run \`circle auth login\`.`);
+      // The reason is often "Not logged in" itself: say it once, and the detail only when it adds one.
+      if (!result.loggedIn) this.log(`${result.reason && result.reason !== 'Not logged in' ? `Not logged in: ${result.reason}` : 'Not logged in'}. Run \`circle auth login\`.`);
       else {
         this.log(`Logged in as ${result.user} (${result.role}) via ${result.via}${result.mfa === undefined ? '' : `, MFA ${result.mfa ? 'on' : 'off'}`}`);
         if (result.idleExpiresAt) this.log(`Session ends at ${result.idleExpiresAt} if idle, ${result.absoluteExpiresAt} at the latest`);

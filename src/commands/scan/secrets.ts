@@ -37,7 +37,7 @@ export default class ScanSecrets extends BaseCommand<typeof ScanSecrets> {
     'write-baseline': Flags.string({ description: 'Write every current finding to this baseline file and exit 0.' }),
     config: Flags.string({ description: 'Config file (default: .circle/scan-secrets.yaml under the scan root).' }),
     gitignore: Flags.boolean({ description: 'Respect .gitignore files in directory scans.', default: true, allowNo: true }),
-    'max-file-size': Flags.integer({ description: 'Skip files larger than this many bytes (default 2 MiB).', min: 1 }),
+    'max-file-size': Flags.integer({ description: 'Skip files larger than this many bytes (default: the scan.secrets.maxFileSizeKiB setting, 1024 KiB).', min: 1 }),
   };
 
   async run(): Promise<ScanSecretsResult> {

@@ -21,13 +21,14 @@ export default class SecretsImport extends BaseCommand<typeof SecretsImport> {
 
   async run(): Promise<SecretsImportResult> {
     const { flags } = await this.parse(SecretsImport);
-    const { readFile, unlink } = await import('node:fs/promises');
+    const { unlink } = await import('node:fs/promises');
     const { userInfo } = await import('node:os');
     const { z } = await import('zod');
     const { openCommandBackend } = await import('../../cli/secrets-backend.js');
     const { parseDotenv } = await import('../../core/secrets/index.js');
     const source = (flags['from-dotenv'] ?? flags['from-json'])!;
-    const text = await readFile(source, 'utf8');
+    const { readInputFile } = await import('../../core/files/user-paths.js');
+    const text = await readInputFile(source, 'Input file');
     let values: Record<string, string>;
     if (flags['from-dotenv']) values = parseDotenv(text, source);
     else {

@@ -24,7 +24,6 @@ export default class SecretsSet extends BaseCommand<typeof SecretsSet> {
 
   async run(): Promise<SecretsSetResult> {
     const { args, flags } = await this.parse(SecretsSet);
-    const { readFile } = await import('node:fs/promises');
     const { userInfo } = await import('node:os');
     const { openCommandBackend } = await import('../../cli/secrets-backend.js');
     let name = args.name;
@@ -37,7 +36,7 @@ export default class SecretsSet extends BaseCommand<typeof SecretsSet> {
     }
     if (flags['from-file'] !== undefined) {
       if (value !== undefined) throw new CircleError('USAGE', 'Give the value either as NAME=VALUE or with --from-file, not both');
-      value = await readFile(flags['from-file'], 'utf8');
+      value = await (await import('../../core/files/user-paths.js')).readInputFile(flags['from-file'], 'File');
     }
     if (value === undefined && !this.io.in.isTTY) {
       value = (await this.readStdin()).replace(/\r?\n$/, '');

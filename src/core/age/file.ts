@@ -6,6 +6,8 @@ import { basename, dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { processorTransform, type AgeStreamProcessor, type PositionalRead } from './stream.js';
+import { errnoCode } from '../errors.js';
+import { checkInputPath, outputFileError } from '../files/user-paths.js';
 
 /**
  * Read size: four sealed chunks. Two such buffers are reused for the whole
@@ -309,12 +311,16 @@ export async function processFile(input: AgeInput, processor: AgeStreamProcessor
   const { mode = 0o600, collect } = options;
   if (collect && (await mayBeLarge(input))) raiseMallocTrimThreshold();
   if (isStdio(output)) {
+    if (!isStdio(input)) await checkInputPath(input, 'Input file');
     const source = isStdio(input) ? ((options.stdio?.stdin ?? process.stdin) as Readable) : createReadStream(input, { highWaterMark: readChunk });
     await pipeline(source, processorTransform(processor, 4 * readChunk), (options.stdio?.stdout ?? process.stdout) as Writable, { end: false });
     return;
   }
+  if (!isStdio(input)) await checkInputPath(input, 'Input file');
   const tmp = join(dirname(output), `.${basename(output)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(tmp, 'wx', mode);
+  const handle = await open(tmp, 'wx', mode).catch((error: unknown) => {
+    throw outputFileError(output, error) ?? error;
+  });
   try {
     await processInto(input, processor, handle, options);
     await handle.close();
@@ -322,6 +328,6 @@ export async function processFile(input: AgeInput, processor: AgeStreamProcessor
   } catch (error) {
     await handle.close().catch(() => undefined);
     await unlink(tmp).catch(() => undefined);
-    throw error;
+    throw errnoCode(error) === 'EISDIR' ? (outputFileError(output, error) ?? error) : error;
   }
 }

@@ -66,7 +66,11 @@ export async function loginWithPassword(home: string, options: LoginOptions): Pr
       await audit.record({ action: 'auth.lockout', outcome: 'failure', actor, target: user, reason: 'locked', details: { lockedUntil: outcome.lockedUntil.toISOString() } });
       throw lockedError(user, outcome.lockedUntil);
     }
-    throw reason === 'totp' ? new CircleError('AUTH_FAILED', 'Wrong or already used authentication code', { hint: 'Wait for the next code and try again.' }) : authFailed();
+    if (reason === 'totp') throw new CircleError('AUTH_FAILED', 'Wrong or already used authentication code', { hint: 'Wait for the next code and try again.' });
+    if (reason === 'recovery-code') {
+      throw new CircleError('AUTH_FAILED', 'Wrong or already used recovery code', { hint: 'Each recovery code works once; try another one, or your authenticator code.' });
+    }
+    throw authFailed();
   };
 
   const data = await readVaultOrFail(home);

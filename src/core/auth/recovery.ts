@@ -19,8 +19,13 @@ export function generateRecoveryCodes(count = RECOVERY_CODE_COUNT): string[] {
   });
 }
 
+/**
+ * The canonical `xxxxx-xxxxx-xx` form of a code as typed: case, spaces and dashes do not
+ * matter (people copy codes without the dashes, or read them aloud in groups).
+ */
 export function normalizeRecoveryCode(code: string): string {
-  return code.trim().toLowerCase();
+  const bare = code.toLowerCase().replace(/[\s-]/g, '');
+  return bare.length === 12 ? `${bare.slice(0, 5)}-${bare.slice(5, 10)}-${bare.slice(10)}` : code.trim().toLowerCase();
 }
 
 function recoveryKey(rootKey: Buffer, vaultId: string): Buffer {

@@ -14,6 +14,7 @@ import { addUserToBody } from './principals.js';
 import { resealSession } from './session.js';
 import { derivePasswordKeys, unescrowPrincipalKey, wrapPrincipalKey } from './wraps.js';
 import { currentArgon2Params, randomSalt } from '../crypto/kdf.js';
+import { formatX25519Recipient } from '../age/x25519.js';
 
 export interface UserSummary {
   name: string;
@@ -26,6 +27,8 @@ export interface UserSummary {
   passwordChangedAt: string;
   /** X25519 public key, raw, base64. */
   publicKey: string;
+  /** The same key as an age recipient (`age1…`): what `secrets recipients add` takes. */
+  recipient: string;
 }
 
 function summarize(u: UserRecord, lockedOut?: Date): UserSummary {
@@ -39,6 +42,7 @@ function summarize(u: UserRecord, lockedOut?: Date): UserSummary {
     mustChangePassword: u.mustChangePassword,
     passwordChangedAt: u.passwordChangedAt,
     publicKey: u.publicKey,
+    recipient: formatX25519Recipient(Buffer.from(u.publicKey, 'base64')),
   };
 }
 

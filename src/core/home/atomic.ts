@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { errnoCode } from '../errors.js';
+import { outputFileError } from '../files/user-paths.js';
 import { isPosix } from './paths.js';
 
 export interface AtomicWriteOptions {
@@ -16,7 +17,9 @@ export interface AtomicWriteOptions {
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(tmp, 'wx', options.mode ?? 0o600);
+  const handle = await open(tmp, 'wx', options.mode ?? 0o600).catch((error: unknown) => {
+    throw outputFileError(file, error) ?? error;
+  });
   try {
     try {
       await handle.writeFile(data);
@@ -27,7 +30,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     await rename(tmp, file);
   } catch (error) {
     await unlink(tmp).catch(() => undefined);
-    throw error;
+    throw errnoCode(error) === 'EISDIR' ? outputFileError(file, error)! : error;
   }
   await syncDir(dirname(file));
 }

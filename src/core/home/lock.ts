@@ -185,7 +185,15 @@ async function readOwner(path: string): Promise<LockOwner | undefined> {
 export async function readLockInfo(path: string): Promise<LockInfo | undefined> {
   let mtimeMs: number;
   try {
-    mtimeMs = (await stat(path)).mtimeMs;
+    const info = await stat(path);
+    if (!info.isFile()) {
+      // Not a lock any process of ours made, and not one to break: someone put it there.
+      throw new CircleError('CONFLICT', `The lock path ${path} is a ${info.isDirectory() ? 'directory' : 'special file'}, not a lock file`, {
+        hint: 'No circle process made it; remove it once you know what it is, then retry.',
+        details: { lock: path },
+      });
+    }
+    mtimeMs = info.mtimeMs;
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return undefined;
     throw error;

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { X25519Identity } from '../age/x25519.js';
 import { CircleError, errnoCode } from '../errors.js';
+import { inputFileError } from '../files/user-paths.js';
 import { keyEnvVar } from './names.js';
 
 /**
@@ -30,7 +31,7 @@ export async function readIdentityFile(file: string): Promise<X25519Identity[]> 
     text = await readFile(file, 'utf8');
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') throw new CircleError('NOT_FOUND', `Identity file ${file} does not exist`);
-    throw error;
+    throw inputFileError(file, error, 'Identity file') ?? error;
   }
   const keys = text
     .split(/\r?\n/)

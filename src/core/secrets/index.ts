@@ -34,3 +34,4 @@ export {
   type ResolveReferencesOptions,
 } from './references.js';
 export { machineTokenRecipient, type MachineTokenRecipient } from './token-recipient.js';
+export { ownRecipient, type OwnRecipientResult } from './own-recipient.js';

@@ -9,7 +9,8 @@ export default class AuthTokenCreate extends BaseCommand<typeof AuthTokenCreate>
     'Creates a scoped machine token. It is printed once on stdout and never stored: only a hash and a key wrapped under it are kept. Use it as CIRCLE_TOKEN; it needs no login and no session. Without --expires it expires after auth.token.defaultExpiryDays.';
   static override examples = [
     '<%= config.bin %> auth token create --name ci --role ci --expires 30d',
-    'gh secret set CIRCLE_TOKEN --body "$(<%= config.bin %> auth token create --name gha --role ci)"',
+    // The token goes through a pipe, never onto a command line other processes can read.
+    '<%= config.bin %> auth token create --name gha --role ci | gh secret set CIRCLE_TOKEN',
   ];
   static override flags = {
     name: Flags.string({ description: 'A name for the token (unique among active tokens).', required: true }),

@@ -3,7 +3,7 @@ import type { AuthUsersListResult } from '../../../core/auth/types.js';
 
 export default class AuthUsersList extends BaseCommand<typeof AuthUsersList> {
   static override summary = 'List users, their roles and state.';
-  static override description = 'Shows each user with role, MFA, lock state and X25519 public key.';
+  static override description = 'Shows each user with role, MFA, lock state and X25519 public key, as an age1… recipient (what `circle secrets recipients add` takes).';
   static override examples = ['<%= config.bin %> auth users list', '<%= config.bin %> auth users list --json'];
 
   async run(): Promise<AuthUsersListResult> {
@@ -14,7 +14,7 @@ export default class AuthUsersList extends BaseCommand<typeof AuthUsersList> {
       if (users.length === 0) this.note('No users.');
       for (const u of users) {
         const flags = [u.mfa ? 'mfa' : 'no-mfa', u.locked ? 'locked' : '', u.lockedOutUntil ? `locked-out until ${u.lockedOutUntil}` : '', u.mustChangePassword ? 'must-change-password' : ''].filter(Boolean);
-        this.log(`${u.name.padEnd(20)} ${u.role.padEnd(11)} ${flags.join(', ')}`);
+        this.log(`${u.name.padEnd(20)} ${u.role.padEnd(11)} ${u.recipient} ${flags.join(', ')}`);
       }
     }
     return { users };

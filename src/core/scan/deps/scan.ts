@@ -12,6 +12,7 @@ import { discoverLockfiles, type DiscoveredLockfile } from './discover.js';
 import { decideIgnore, type IgnoreRules } from './ignore.js';
 import { lockfileKindOf, manifestNameFor, parseLockfile } from './parsers/index.js';
 import type { Ecosystem, LockfileKind, Package } from './types.js';
+import { malformedLockfile } from './errors.js';
 
 export interface FoundAdvisory {
   id: string;
@@ -97,15 +98,22 @@ function relative(root: string, file: string): string {
   return (rel === '' || rel.startsWith('..') ? file : rel).split(path.sep).join('/');
 }
 
-async function readLockfileInput(entry: DiscoveredLockfile): Promise<{ text: string; manifest?: string; readInclude: (rel: string) => { file: string; text: string } | undefined }> {
+async function readLockfileInput(
+  entry: DiscoveredLockfile,
+  scanRoot: string,
+): Promise<{ text: string; manifest?: string; readInclude: (rel: string, from?: string) => { file: string; text: string } | undefined }> {
   const text = await readFile(entry.file, 'utf8');
   const manifestName = manifestNameFor(entry.kind);
   const manifestPath = manifestName ? path.join(path.dirname(entry.file), manifestName) : undefined;
   const manifest = manifestPath && existsSync(manifestPath) ? await readFile(manifestPath, 'utf8') : undefined;
-  const root = path.dirname(entry.file);
-  const readInclude = (rel: string) => {
-    const nested = path.resolve(root, rel);
-    return existsSync(nested) ? { file: nested, text: readFileSync(nested, 'utf8') } : undefined;
+  // An include is relative to the file that names it (pip's rule), which may itself be an include.
+  const absolute = new Map<string, string>([[relative(scanRoot, entry.file), entry.file]]);
+  const readInclude = (rel: string, from?: string) => {
+    const nested = path.resolve(path.dirname((from === undefined ? undefined : absolute.get(from)) ?? entry.file), rel);
+    if (!existsSync(nested)) return undefined;
+    const shown = relative(scanRoot, nested);
+    absolute.set(shown, nested);
+    return { file: shown, text: readFileSync(nested, 'utf8') };
   };
   return { text, ...(manifest === undefined ? {} : { manifest }), readInclude };
 }
@@ -134,15 +142,22 @@ export async function scanDependencies(options: ScanOptions): Promise<DepsScanRe
   }
   const result: DepsScanResult = { root, lockfiles: [], packages: 0, vulnerabilities: [], ignored: [], warnings: [], inventory: [] };
   const expiredSeen = new Set<string>();
+  const noRecords = new Set<Ecosystem>();
   for (const [i, target] of targets.entries()) {
     const rel = relative(root, target.file);
     options.onProgress?.(`Scanning ${rel} (${i + 1}/${targets.length})`);
     let packages: Package[];
     try {
-      const input = await readLockfileInput(target);
-      packages = (await parseLockfile(target.kind, { file: rel, ...input })).packages;
+      const input = await readLockfileInput(target, root);
+      const parsed = await parseLockfile(target.kind, { file: rel, ...input });
+      const problem = parsed.problems?.[0];
+      // A lockfile the user named must be read whole: a line we cannot read is a usage error (exit 2).
+      if (problem && options.lockfiles) throw malformedLockfile(problem.file, problem.reason, problem.line);
+      for (const p of parsed.problems ?? []) result.warnings.push(`${p.file}:${p.line}: ${p.reason} (skipped)`);
+      result.warnings.push(...(parsed.warnings ?? []));
+      packages = parsed.packages;
     } catch (error) {
-      if (targets.length === 1 && options.lockfiles) throw error;
+      if (options.lockfiles) throw error;
       const message = isCircleError(error) ? error.message : `Cannot read ${rel}: ${(error as Error).message}`;
       result.lockfiles.push({ path: rel, kind: target.kind, packages: 0, error: message });
       result.warnings.push(message);
@@ -153,7 +168,13 @@ export async function scanDependencies(options: ScanOptions): Promise<DepsScanRe
     result.packages += packages.length;
     // The parsed packages are ours: label them rather than copy 5,000 objects.
     for (const pkg of packages) result.inventory.push(Object.assign(pkg, { lockfile: rel }));
-    for (const { pkg, advisories } of findAdvisories(options.index, packages)) {
+    const { found: affected, missingEcosystems } = findAdvisories(options.index, packages);
+    for (const ecosystem of missingEcosystems) {
+      if (noRecords.has(ecosystem)) continue;
+      noRecords.add(ecosystem);
+      result.warnings.push(`The advisory database has no ${ecosystem} records, so ${ecosystem} packages were not checked; run \`circle scan db update\` (or import a ${ecosystem} zip) to add them.`);
+    }
+    for (const { pkg, advisories } of affected) {
       const found: FoundAdvisory[] = [];
       for (const { advisory: adv, fixed } of advisories) {
         const decision = options.ignore ? decideIgnore(options.ignore, [adv.id, ...adv.aliases], pkg.name, now) : { ignored: false as const };
@@ -179,7 +200,7 @@ export async function scanDependencies(options: ScanOptions): Promise<DepsScanRe
       if (found.length === 0) continue;
       found.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || (a.id < b.id ? -1 : 1));
       result.vulnerabilities.push({
-        lockfile: rel,
+        lockfile: pkg.file ?? rel,
         ecosystem: pkg.ecosystem,
         name: pkg.name,
         version: pkg.version,
@@ -206,7 +227,16 @@ interface AffectingAdvisory {
  * entries in a few long reads, and then the details of only the advisories that hit.
  * A malformed entry is a damaged index (exit 5), not an internal error.
  */
-function findAdvisories(index: OsvIndex, packages: Package[]): { pkg: Package; advisories: AffectingAdvisory[] }[] {
+/**
+ * The version to match: Go's `go 1.16` names the release 1.16.0 (as govulncheck and
+ * osv-scanner read it), which semver would otherwise rank below 1.16.0.
+ */
+export function matchableVersion(pkg: Pick<Package, 'ecosystem' | 'name' | 'version'>): string {
+  if (pkg.ecosystem === 'Go' && pkg.name === 'stdlib' && /^\d+\.\d+$/.test(pkg.version)) return `${pkg.version}.0`;
+  return pkg.version;
+}
+
+function findAdvisories(index: OsvIndex, packages: Package[]): { found: { pkg: Package; advisories: AffectingAdvisory[] }[]; missingEcosystems: Ecosystem[] } {
   const byEcosystem = new Map<Ecosystem, number[]>();
   packages.forEach((pkg, i) => {
     const positions = byEcosystem.get(pkg.ecosystem);
@@ -214,12 +244,19 @@ function findAdvisories(index: OsvIndex, packages: Package[]): { pkg: Package; a
     else byEcosystem.set(pkg.ecosystem, [i]);
   });
   const found: AffectingAdvisory[][] = [];
+  const missingEcosystems: Ecosystem[] = [];
   for (const [ecosystem, positions] of byEcosystem) {
+    // A database made from one ecosystem's zip knows nothing of the others: that is a note, not damage.
+    if (!index.hasEcosystem(ecosystem)) {
+      missingEcosystems.push(ecosystem);
+      continue;
+    }
     const entries = index.matchEntries(ecosystem, positions.map((i) => packages[i]!.name));
     const refs: AdvisoryRef[] = [];
     const hits: { at: number; fixed: string | undefined }[] = [];
     for (const at of positions) {
-      const { name, version } = packages[at]!;
+      const { name } = packages[at]!;
+      const version = matchableVersion(packages[at]!);
       const entry = entries.get(name);
       if (!entry) continue;
       try {
@@ -238,7 +275,7 @@ function findAdvisories(index: OsvIndex, packages: Package[]): { pkg: Package; a
   }
   const result: { pkg: Package; advisories: AffectingAdvisory[] }[] = [];
   found.forEach((advisories, at) => result.push({ pkg: packages[at]!, advisories }));
-  return result;
+  return { found: result, missingEcosystems };
 }
 
 /** Whether any reported advisory is at or above the threshold. */

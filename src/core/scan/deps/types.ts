@@ -21,10 +21,23 @@ export interface Package {
   commit?: string;
   /** The chain of package names that pulls this one in, from a direct dependency down to its parent; absent when unknown. */
   path?: string[];
+  /** The file the entry is written in, when not the lockfile itself (a requirements file's `-r` include). */
+  file?: string;
+}
+
+/** A line the parser could not read as an entry: reported with its place, never guessed at. */
+export interface LockfileProblem {
+  file: string;
+  line: number;
+  reason: string;
 }
 
 export interface ParsedLockfile {
   packages: Package[];
+  /** Lines that are not entries of the format (junk, a broken entry): skipped, and reported. */
+  problems?: LockfileProblem[];
+  /** Other things the user should know (a missing `-r` include). */
+  warnings?: string[];
 }
 
 export type LockfileKind =
@@ -48,6 +61,9 @@ export interface LockfileInput {
   text: string;
   /** A sibling manifest's text when the lockfile itself does not say which packages are direct (yarn.lock → package.json). */
   manifest?: string;
-  /** Reads a file the lockfile includes (requirements' `-r other.txt`), relative to the lockfile; undefined when absent. */
-  readInclude?: (relativePath: string) => { file: string; text: string } | undefined;
+  /**
+   * Reads a file the lockfile includes (requirements' `-r other.txt`), relative to the file that
+   * includes it (`from`, a `file` this function returned, or the lockfile's); undefined when absent.
+   */
+  readInclude?: (relativePath: string, from?: string) => { file: string; text: string } | undefined;
 }

@@ -147,6 +147,11 @@ export class OsvIndex {
     return result;
   }
 
+  /** Whether the index holds records of `ecosystem` (one made from a single ecosystem's zip holds only that one). */
+  hasEcosystem(ecosystem: string): boolean {
+    return this.files.has(ecosystem);
+  }
+
   /** The details behind candidate refs, in the same order. */
   details(ecosystem: string, refs: readonly AdvisoryRef[]): AdvisoryDetails[] {
     const files = this.ecosystem(ecosystem);

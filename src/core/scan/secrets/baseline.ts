@@ -7,7 +7,8 @@ import type { ScanFinding } from '../report/types.js';
 const BaselineSchema = z
   .object({
     format: z.literal('circle-secrets-baseline'),
-    version: z.literal(1),
+    // 1: fingerprints of locations (path, line); 2: of the rule and the secret, so moves keep them.
+    version: z.union([z.literal(1), z.literal(2)]),
     fingerprints: z.array(z.string().regex(/^[0-9a-f]{32}$/)),
   })
   .strict();
@@ -29,7 +30,7 @@ export async function readBaseline(file: string): Promise<Set<string>> {
     throw new CircleError('CONFIG_INVALID', `Baseline ${file} is not valid JSON`, { cause: error });
   }
   const parsed = BaselineSchema.safeParse(raw);
-  if (!parsed.success) throw new CircleError('CONFIG_INVALID', `Baseline ${file} is not a circle secrets baseline (format circle-secrets-baseline, version 1)`);
+  if (!parsed.success) throw new CircleError('CONFIG_INVALID', `Baseline ${file} is not a circle secrets baseline (format circle-secrets-baseline, version 1 or 2)`);
   return new Set(parsed.data.fingerprints);
 }
 
@@ -37,7 +38,7 @@ export async function readBaseline(file: string): Promise<Set<string>> {
 export async function writeBaseline(file: string, findings: ScanFinding[]): Promise<SecretsBaseline> {
   const doc: SecretsBaseline = {
     format: 'circle-secrets-baseline',
-    version: 1,
+    version: 2,
     fingerprints: [...new Set(findings.map((f) => f.fingerprint))].sort(),
   };
   // A project file meant to be committed: readable by the team, not private state.

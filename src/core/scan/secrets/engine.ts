@@ -1,8 +1,11 @@
 import type { Severity } from '../report/types.js';
 import type { SecretRuleSpec } from './rules/types.js';
 import { shannonEntropy } from './entropy.js';
-import { isPlaceholder } from './placeholder.js';
+import { isDocumentedExample, isPlaceholder } from './placeholder.js';
 import { KeywordAutomaton } from './keyword-automaton.js';
+import { looksRandom, nameHoldsDigest, publicShape, wordLike } from './generic.js';
+
+export { wordLike };
 
 /** A secret found in one piece of text; offsets and positions refer to that text. */
 export interface SecretMatch {
@@ -173,6 +176,7 @@ export class SecretDetector {
         const secret = m.groups?.secret ?? m[0];
         if (span === undefined || secret.length === 0) continue;
         if (!this.accept(rule.spec, secret)) continue;
+        if (rule.spec.catchAll === true && !this.acceptAssignment(text, m.index, m[0], secret)) continue;
         const [start, end] = span;
         const from = lines.position(start);
         const to = lines.position(end);
@@ -202,12 +206,23 @@ export class SecretDetector {
     // text made mostly of lowercase word runs is language, not key material.
     if ((LOW_RANK[spec.id] ?? 0) > 1 && wordLike(secret)) return false;
     if (secret.startsWith('-----BEGIN') && !plausiblePemBody(secret)) return false;
-    if (this.placeholders && spec.noPlaceholderCheck !== true && isPlaceholder(secret.slice(spec.prefixLength ?? 0))) return false;
+    if (this.placeholders && spec.noPlaceholderCheck !== true && (isDocumentedExample(secret) || isPlaceholder(secret.slice(spec.prefixLength ?? 0)))) return false;
     for (const allow of this.allowPatterns) {
       allow.lastIndex = 0;
       if (allow.test(secret)) return false;
     }
     return true;
+  }
+
+  /**
+   * A catch-all assignment (`NAME = value`) is a credential only if the name is not that of a
+   * digest or id, the value has no public shape, and it is as random as a key of its alphabet.
+   */
+  private acceptAssignment(text: string, index: number, match: string, secret: string): boolean {
+    let start = index;
+    while (start > 0 && /[A-Za-z0-9_.-]/.test(text[start - 1]!)) start--;
+    const name = text.slice(start, index) + (/^[A-Za-z0-9_.-]*/.exec(match)?.[0] ?? '');
+    return !nameHoldsDigest(name) && !publicShape(secret) && looksRandom(secret);
   }
 
   private allowedInline(lines: LineIndex, line: number): boolean {
@@ -252,11 +267,4 @@ function fromLatin1(text: string, m: SecretMatch): SecretMatch {
     column: toUtf8(text.slice(lineStart, m.start)).length + 1,
     endColumn: toUtf8(text.slice(endLineStart, m.end)).length + 1,
   };
-}
-
-/** Share of the text in runs of 4+ lowercase letters: ~3% for random base62, >50% for identifiers and prose. */
-export function wordLike(secret: string): boolean {
-  let inRuns = 0;
-  for (const run of secret.match(/[a-z]{4,}/g) ?? []) inRuns += run.length;
-  return inRuns / secret.length >= 0.5;
 }

@@ -47,7 +47,18 @@ const PLACEHOLDER_WORDS = [
 /** Obvious non-secrets used as password values in docs and examples. */
 const PLACEHOLDER_VALUES = new Set(['password', 'passwd', 'pass', 'mypassword', 'secret', 'mysecret', 'changeme', 'admin', 'root', 'test', 'token', 'null', 'undefined', 'none', 'true', 'false']);
 
+/**
+ * Keys printed in providers' own documentation, which tutorials and tests copy verbatim: they
+ * look random but unlock nothing (Stripe's public test-mode samples).
+ */
+const DOCUMENTED_EXAMPLE_KEYS = new Set(['sk_test_4eC39HqLyjWDarjtT1zdp7dc', 'pk_test_TYooMQauvdEDq54NiTphI7jx', 'sk_test_BQokikJOvBiI2HlWgH4olfQ2', 'pk_test_6pRNASCoBOKtIshFeQd4XMUh']);
+
+export function isDocumentedExample(secret: string): boolean {
+  return DOCUMENTED_EXAMPLE_KEYS.has(secret);
+}
+
 export function isPlaceholder(secret: string): boolean {
+  if (DOCUMENTED_EXAMPLE_KEYS.has(secret)) return true;
   const lower = secret.toLowerCase();
   if (PLACEHOLDER_VALUES.has(lower)) return true;
   for (const word of PLACEHOLDER_WORDS) if (lower.includes(word)) return true;

@@ -7,7 +7,7 @@ import { BUILTIN_RULES } from './rules/index.js';
 import type { SecretRuleSpec } from './rules/types.js';
 import { EMPTY_CONFIG, customRuleSpecs, type ScanSecretsConfig } from './config.js';
 import { hasBinaryExtension, looksBinary } from './binary.js';
-import { fingerprintOf, redactSecret } from './redact.js';
+import { fingerprintOf, legacyFingerprintOf, redactSecret } from './redact.js';
 import { historyChunks, stagedChunks } from './sources/diff.js';
 import { walkTree } from './sources/tree.js';
 import type { ScanChunk } from './sources/types.js';
@@ -91,8 +91,9 @@ class FindingCollector {
     for (const m of bytes === undefined ? detector.detect(chunk.text, scope) : detector.detectBytes(bytes, scope)) {
       const line = chunk.firstLine + m.line - 1;
       const endLine = chunk.firstLine + m.endLine - 1;
-      const fingerprint = fingerprintOf({ ruleId: m.ruleId, path: chunk.path, line, ...(chunk.commit === undefined ? {} : { commit: chunk.commit }) });
-      if (this.baseline?.has(fingerprint) === true) {
+      const fingerprint = fingerprintOf({ ruleId: m.ruleId, secret: m.secret });
+      const legacy = () => legacyFingerprintOf({ ruleId: m.ruleId, path: chunk.path, line, ...(chunk.commit === undefined ? {} : { commit: chunk.commit }) });
+      if (this.baseline !== undefined && (this.baseline.has(fingerprint) || this.baseline.has(legacy()))) {
         this.suppressed++;
         continue;
       }

@@ -70,7 +70,7 @@ describe('dependency paths and direct/dev', () => {
   it('go.mod marks // indirect as transitive and applies replace', async () => {
     const text = 'module m\n\ngo 1.22\n\nrequire (\n\tgolang.org/x/net v0.1.0\n\tgithub.com/a/b v1.2.3 // indirect\n)\n\nreplace golang.org/x/net => golang.org/x/net v0.2.0\n';
     const { packages } = await parseLockfile('go-mod', { file: 'go.mod', text });
-    expect(packages.map((p) => `${p.name}@${p.version} ${p.direct} ${p.line}`)).toEqual(['golang.org/x/net@0.2.0 true 6', 'github.com/a/b@1.2.3 false 7', 'stdlib@1.22 true 3']);
+    expect(packages.map((p) => `${p.name}@${p.version} ${p.direct} ${p.line}`)).toEqual(['golang.org/x/net@v0.2.0 true 6', 'github.com/a/b@v1.2.3 false 7', 'stdlib@1.22 true 3']);
   });
 });
 

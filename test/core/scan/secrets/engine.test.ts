@@ -5,7 +5,8 @@ import { BUILTIN_RULES } from '../../../../src/core/scan/secrets/rules/index.js'
 import { KeywordAutomaton } from '../../../../src/core/scan/secrets/keyword-automaton.js';
 import { isPlaceholder } from '../../../../src/core/scan/secrets/placeholder.js';
 import { shannonEntropy } from '../../../../src/core/scan/secrets/entropy.js';
-import { redactSecret, fingerprintOf } from '../../../../src/core/scan/secrets/redact.js';
+import { createHash } from 'node:crypto';
+import { redactSecret, fingerprintOf, legacyFingerprintOf } from '../../../../src/core/scan/secrets/redact.js';
 import { isFixturePath } from '../../../../src/core/scan/secrets/scanner.js';
 import { fake, ALNUM } from '../../../../src/core/scan/secrets/rules/sample.js';
 
@@ -118,11 +119,15 @@ describe('redaction and fingerprints', () => {
     expect(redactSecret(`ghp_${'a1'.repeat(18)}`, 4)).toBe('ghp_******** (40 chars)');
   });
 
-  it('fingerprints are stable, location-based and secret-free', () => {
-    const a = fingerprintOf({ ruleId: 'r', path: 'p', line: 3 });
+  it('fingerprints are stable, follow the rule and the secret, and do not contain it', () => {
+    const a = fingerprintOf({ ruleId: 'r', secret: 'hunter2-but-longer-1' });
     expect(a).toMatch(/^[0-9a-f]{32}$/);
-    expect(fingerprintOf({ ruleId: 'r', path: 'p', line: 3 })).toBe(a);
-    expect(fingerprintOf({ ruleId: 'r', path: 'p', line: 4 })).not.toBe(a);
-    expect(fingerprintOf({ ruleId: 'r', path: 'p', line: 3, commit: 'abc' })).not.toBe(a);
+    expect(fingerprintOf({ ruleId: 'r', secret: 'hunter2-but-longer-1' })).toBe(a);
+    expect(fingerprintOf({ ruleId: 'r', secret: 'hunter2-but-longer-2' })).not.toBe(a);
+    expect(fingerprintOf({ ruleId: 'q', secret: 'hunter2-but-longer-1' })).not.toBe(a);
+    // Not a fast hash of the secret: a baseline must not make weak passwords cheap to guess.
+    expect(a).not.toBe(createHash('sha256').update('hunter2-but-longer-1').digest('hex').slice(0, 32));
+    const legacy = legacyFingerprintOf({ ruleId: 'r', path: 'p', line: 3 });
+    expect(legacyFingerprintOf({ ruleId: 'r', path: 'p', line: 4 })).not.toBe(legacy);
   });
 });

@@ -1,5 +1,5 @@
 import { reachFromRoots, unreferencedNodes, type GraphNode } from '../graph.js';
-import type { LockfileInput, Package, ParsedLockfile } from '../types.js';
+import type { LockfileInput, LockfileProblem, Package, ParsedLockfile } from '../types.js';
 
 /**
  * Gemfile.lock. Bundler's lockfile is an indentation format with no maintained
@@ -11,6 +11,7 @@ export function parseGemfileLock(input: LockfileInput): ParsedLockfile {
   const lines = input.text.split(/\r?\n/);
   const gems: { name: string; version: string; line: number; deps: string[] }[] = [];
   const direct = new Set<string>();
+  const problems: LockfileProblem[] = [];
   let section = '';
   let inSpecs = false;
   let current: (typeof gems)[number] | undefined;
@@ -48,7 +49,11 @@ export function parseGemfileLock(input: LockfileInput): ParsedLockfile {
     }
     const dep = /^ {6}(\S+)/.exec(line);
     if (dep && current) current.deps.push(dep[1]!);
-    else if (/^ {4}\S/.test(line)) current = undefined; // a spec without a version: not a gem we can match
+    else {
+      // A spec Bundler would not write (`rails (`, `nokogiri 1.2`, odd indentation): say where, match nothing.
+      if (/^ {4}\S/.test(line)) current = undefined;
+      if (!dep) problems.push({ file: input.file, line: i + 1, reason: `not a gem entry: ${JSON.stringify(line.trim().slice(0, 60))}` });
+    }
   }
   const nodes = new Map<string, GraphNode>();
   for (const g of gems) if (!nodes.has(g.name)) nodes.set(g.name, { name: g.name, deps: g.deps });
@@ -58,5 +63,6 @@ export function parseGemfileLock(input: LockfileInput): ParsedLockfile {
       const r = reach.get(g.name);
       return { ecosystem: 'RubyGems', name: g.name, version: g.version, direct: r?.direct ?? false, dev: false, line: g.line, ...(r && !r.direct ? { path: r.path } : {}) } satisfies Package;
     }),
+    ...(problems.length > 0 ? { problems } : {}),
   };
 }

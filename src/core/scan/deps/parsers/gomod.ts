@@ -1,5 +1,10 @@
 import { malformedLockfile } from '../errors.js';
-import type { LockfileInput, Package, ParsedLockfile } from '../types.js';
+import type { LockfileInput, LockfileProblem, Package, ParsedLockfile } from '../types.js';
+
+/** A module version as go.mod writes it: semver with its `v` (v1.2.3, v0.0.0-2021…-abcdef, v2.0.0+incompatible). */
+const MODULE_VERSION = /^v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+/** A module path: no spaces, quotes or control characters (https://go.dev/ref/mod#go-mod-file-ident). */
+const MODULE_PATH = /^[A-Za-z0-9][A-Za-z0-9._~\/+-]*$/;
 
 const DIRECTIVES = new Set(['module', 'go', 'toolchain', 'require', 'replace', 'exclude', 'retract', 'godebug', 'tool', 'ignore']);
 
@@ -17,6 +22,7 @@ interface Requirement {
  */
 export function parseGoMod(input: LockfileInput): ParsedLockfile {
   const requires: Requirement[] = [];
+  const problems: LockfileProblem[] = [];
   const replaces: { from: string; fromVersion?: string; to: string; toVersion: string }[] = [];
   let goVersion: { version: string; line: number } | undefined;
   let toolchain: { version: string; line: number } | undefined;
@@ -54,12 +60,18 @@ export function parseGoMod(input: LockfileInput): ParsedLockfile {
       if (m) toolchain = { version: m[1]!, line: lineNo };
     } else if (directive === 'require') {
       if (words.length < 2) throw malformedLockfile(input.file, 'require needs a module path and a version', lineNo);
-      requires.push({ path: unquote(words[0]!), version: stripV(words[1]!), indirect, line: lineNo });
+      const path = unquote(words[0]!);
+      // Junk in a require block must not become a package named after its first word.
+      if (words.length !== 2 || !MODULE_PATH.test(path) || !MODULE_VERSION.test(words[1]!)) {
+        problems.push({ file: input.file, line: lineNo, reason: `not a module requirement: ${JSON.stringify(line.slice(0, 80))}` });
+        continue;
+      }
+      requires.push({ path, version: words[1]!, indirect, line: lineNo });
     } else if (directive === 'replace') {
       const arrow = words.indexOf('=>');
       if (arrow < 1 || arrow === words.length - 1) throw malformedLockfile(input.file, 'replace needs `old => new`', lineNo);
-      const fromVersion = arrow === 2 ? stripV(words[1]!) : undefined;
-      replaces.push({ from: unquote(words[0]!), ...(fromVersion ? { fromVersion } : {}), to: unquote(words[arrow + 1]!), toVersion: words[arrow + 2] ? stripV(words[arrow + 2]!) : '' });
+      const fromVersion = arrow === 2 ? words[1]! : undefined;
+      replaces.push({ from: unquote(words[0]!), ...(fromVersion ? { fromVersion } : {}), to: unquote(words[arrow + 1]!), toVersion: words[arrow + 2] ?? '' });
     }
   }
   const packages: Package[] = requires.map((req) => {
@@ -70,11 +82,7 @@ export function parseGoMod(input: LockfileInput): ParsedLockfile {
   });
   const stdlib = toolchain ?? goVersion;
   if (stdlib) packages.push({ ecosystem: 'Go', name: 'stdlib', version: stdlib.version, direct: true, dev: false, line: stdlib.line });
-  return { packages };
-}
-
-function stripV(version: string): string {
-  return version.startsWith('v') ? version.slice(1) : version;
+  return { packages, ...(problems.length > 0 ? { problems } : {}) };
 }
 
 function unquote(path: string): string {

@@ -83,7 +83,8 @@ export function manifestNameFor(kind: LockfileKind): string | undefined {
  * reported once per package version, direct if any copy is, dev only if every copy is.
  */
 export async function parseLockfile(kind: LockfileKind, input: LockfileInput): Promise<ParsedLockfile> {
-  const { packages } = (await PARSER_LOADERS[kind]())(input);
+  const { packages, problems, warnings } = (await PARSER_LOADERS[kind]())(input);
+  const extra = { ...(problems?.length ? { problems } : {}), ...(warnings?.length ? { warnings } : {}) };
   const merged = new Map<string, Package>();
   for (const p of packages) {
     const key = `${p.name}@${p.version}#${p.commit ?? ''}`;
@@ -98,5 +99,5 @@ export async function parseLockfile(kind: LockfileKind, input: LockfileInput): P
     if (seen.direct) delete seen.path;
     else if (p.path && (!seen.path || p.path.length < seen.path.length)) seen.path = p.path;
   }
-  return { packages: merged.size === packages.length ? packages : [...merged.values()] };
+  return { packages: merged.size === packages.length ? packages : [...merged.values()], ...extra };
 }

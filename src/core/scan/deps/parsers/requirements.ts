@@ -1,4 +1,4 @@
-import type { LockfileInput, Package, ParsedLockfile } from '../types.js';
+import type { LockfileInput, LockfileProblem, ParsedLockfile } from '../types.js';
 
 const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 
@@ -9,12 +9,22 @@ const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
  * as osv-scanner does, leaving it empty when the line allows many versions.
  */
 export function parseRequirements(input: LockfileInput): ParsedLockfile {
-  const packages: Package[] = [];
-  collect(input, new Set([input.file]), packages);
-  return { packages };
+  const out: ParsedLockfile & { problems: LockfileProblem[]; warnings: string[] } = { packages: [], problems: [], warnings: [] };
+  collect(input, new Set([input.file]), out);
+  return out;
 }
 
-function collect(input: LockfileInput, seen: Set<string>, out: Package[]): void {
+/** Lines pip installs from somewhere other than an index: paths, URLs, `name @ url`. Not ours to match, not junk. */
+function notFromAnIndex(spec: string): boolean {
+  return /^[./~]|:\/\/|^[A-Za-z]:\\/.test(spec) || /\s@\s|^[^=<>!~]*@/.test(spec);
+}
+
+/**
+ * One file's lines. Includes (`-r`, and `-c` constraints files, which pin versions the same
+ * way) resolve against the file that names them, as pip does; their entries keep the file and
+ * line they are written on.
+ */
+function collect(input: LockfileInput, seen: Set<string>, out: ParsedLockfile & { problems: LockfileProblem[]; warnings: string[] }, top = true): void {
   const raw = input.text.split(/\r?\n/);
   for (let i = 0; i < raw.length; i++) {
     const lineNo = i + 1;
@@ -24,18 +34,20 @@ function collect(input: LockfileInput, seen: Set<string>, out: Package[]): void 
     line = line.replace(/(^|\s)#.*$/, '').trim();
     if (line === '') continue;
     if (line.startsWith('-')) {
-      const include = /^(?:-r|--requirement)(?:\s+|=)(\S+)/.exec(line);
-      if (include && input.readInclude && !seen.has(include[1]!)) {
-        const nested = input.readInclude(include[1]!);
-        if (nested && !seen.has(nested.file)) {
+      const include = /^(?:-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)/.exec(line);
+      if (include && input.readInclude) {
+        const nested = input.readInclude(include[1]!, input.file);
+        if (!nested) out.warnings.push(`${input.file}:${lineNo}: the included file ${include[1]} does not exist; its requirements were not scanned`);
+        else if (!seen.has(nested.file)) {
           seen.add(nested.file);
-          collect({ ...input, file: nested.file, text: nested.text }, seen, out);
+          collect({ ...input, file: nested.file, text: nested.text }, seen, out, false);
         }
       }
       continue;
     }
     const pkg = parseRequirementLine(line);
-    if (pkg) out.push({ ecosystem: 'PyPI', name: pkg.name, version: pkg.version, direct: true, dev: false, line: lineNo });
+    if (pkg) out.packages.push({ ecosystem: 'PyPI', name: pkg.name, version: pkg.version, direct: true, dev: false, line: lineNo, ...(top ? {} : { file: input.file }) });
+    else if (!notFromAnIndex(line) && !line.includes('${')) out.problems.push({ file: input.file, line: lineNo, reason: `not a requirement: ${JSON.stringify(line.slice(0, 60))}` });
   }
 }
 
@@ -48,7 +60,7 @@ export function parseRequirementLine(line: string): { name: string; version: str
   const option = /\s-/.exec(spec);
   if (option) spec = spec.slice(0, option.index);
   spec = spec.trim();
-  if (/^[./~]|:\/\/|^[A-Za-z]:\\/.test(spec) || /\s@\s|^[^=<>!~]*@/.test(spec)) return undefined;
+  if (notFromAnIndex(spec)) return undefined;
   const m = /^([^\s[=<>!~]+)\s*(?:\[[^\]]*\])?\s*(.*)$/.exec(spec);
   if (!m || !NAME.test(m[1]!)) return undefined;
   const name = m[1]!;

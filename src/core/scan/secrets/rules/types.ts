@@ -25,6 +25,12 @@ export interface SecretRuleSpec {
   prefixLength?: number;
   /** Skip the placeholder filter (for rules whose pattern is already exact, like PEM headers). */
   noPlaceholderCheck?: boolean;
+  /**
+   * A catch-all `NAME = value` rule: the engine rejects names of digests and ids (`token_hash`),
+   * values of a public shape (UUIDs, integrity strings) and values less random than a key of
+   * their alphabet (see generic.ts), in place of a fixed entropy floor.
+   */
+  catchAll?: boolean;
   /** Examples that must be found by this rule alone, and near-misses that must not. */
   examples: { tp: string[]; fp: string[] };
 }
