@@ -2,6 +2,7 @@ import { CircleError } from '../errors.js';
 import { FileStore } from './file.js';
 import { defaultStoreRoot, parseStoreUrl, type StoreLocation } from './url.js';
 import type { ObjectStore } from './types.js';
+import type { RetryOptions } from './retry.js';
 
 export type * from './types.js';
 export { FileStore } from './file.js';
@@ -10,6 +11,7 @@ export { parseStoreUrl, formatStoreUrl, defaultStoreRoot } from './url.js';
 export type { StoreLocation, FileLocation, S3Location, AzblobLocation } from './url.js';
 export { readAll } from './body.js';
 export { mapLimit } from './concurrency.js';
+export { withRetry, isTransient, backoffDelay, type RetryOptions } from './retry.js';
 
 /** Reads the secret a `secret://` reference names (wired to the vault by the caller). */
 export type SecretResolver = (reference: string) => Promise<string>;
@@ -21,6 +23,8 @@ export interface OpenStoreOptions {
   readSecret?: SecretResolver;
   /** Relative plain paths resolve against this (default: process.cwd()). */
   cwd?: string;
+  /** Bounds on retries of transient failures (S3, Azure). */
+  retry?: RetryOptions;
 }
 
 /**
@@ -41,12 +45,40 @@ export function resolveLocation(url: string | undefined, options: OpenStoreOptio
   return parseStoreUrl(url, options.cwd);
 }
 
-async function openLocation(location: StoreLocation, _options: OpenStoreOptions): Promise<ObjectStore> {
+async function openLocation(location: StoreLocation, options: OpenStoreOptions): Promise<ObjectStore> {
   switch (location.kind) {
     case 'file':
       return new FileStore(location.root);
-    case 's3':
-    case 'azblob':
-      throw new CircleError('USAGE', `The ${location.kind} backend is not available in this build yet`);
+    case 's3': {
+      // The SDKs are loaded only when a remote store is used: most commands never pay for them.
+      const { S3Store } = await import('./s3.js');
+      const credentials =
+        location.accessKeyId === undefined || location.secretAccessKey === undefined
+          ? undefined
+          : {
+              accessKeyId: await resolveSecret(location.accessKeyId, options),
+              secretAccessKey: await resolveSecret(location.secretAccessKey, options),
+              ...(location.sessionToken === undefined ? {} : { sessionToken: await resolveSecret(location.sessionToken, options) }),
+            };
+      return new S3Store(location, { ...(credentials === undefined ? {} : { credentials }), ...(options.retry === undefined ? {} : { retry: options.retry }) });
+    }
+    case 'azblob': {
+      const { AzureBlobStore } = await import('./azblob.js');
+      return new AzureBlobStore(location, {
+        ...(location.connectionString === undefined ? {} : { connectionString: await resolveSecret(location.connectionString, options) }),
+        ...(location.accountKey === undefined ? {} : { accountKey: await resolveSecret(location.accountKey, options) }),
+        ...(location.sasToken === undefined ? {} : { sasToken: await resolveSecret(location.sasToken, options) }),
+        ...(options.retry === undefined ? {} : { retry: options.retry }),
+      });
+    }
   }
+}
+
+async function resolveSecret(reference: string, options: OpenStoreOptions): Promise<string> {
+  if (options.readSecret === undefined) {
+    throw new CircleError('AUTH_REQUIRED', `The store URL refers to ${reference}, but no vault is open to read it`, {
+      hint: 'Log in (circle auth login) so circle can read the credential, or use the standard credential environment variables.',
+    });
+  }
+  return options.readSecret(reference);
 }

@@ -122,7 +122,7 @@ export function describeStoreContract(name: string, target: ContractTarget): voi
     it('lists by prefix in key order, across more than 1,000 keys', async () => {
       const store = await target.open();
       const keys = Array.from({ length: 1_050 }, (_, i) => `many/${String(i).padStart(5, '0')}`);
-      await mapLimit(keys, 16, (key) => store.put(key, Buffer.from('x')));
+      await mapLimit(keys, 32, (key) => store.put(key, Buffer.from('x')));
       await store.put('other/one', Buffer.from('y'));
       await store.put('manybutnot', Buffer.from('z'));
       const listed = await collect(store.list('many/', { pageSize: 200 }));
