@@ -58,6 +58,9 @@ const { outputFiles } = await esbuild.build({
     '@yarnpkg/parsers',
     'smol-toml',
     '@renovatebot/pep440',
+    // the storage SDKs: several MB, loaded only when an s3:// or azblob:// store is opened
+    '@aws-sdk/*',
+    '@azure/*',
   ],
   // The bundle is CommonJS: give `import.meta.url` (used with createRequire) the bundle's own URL.
   define: { 'import.meta.url': '__bundleUrl' },

@@ -34,6 +34,8 @@ export const configSchema = z.strictObject({
   'audit.rules.secretReads.threshold': z.number().int().min(1).default(50).describe('Alert after this many secret reads by one actor within the window.'),
   'audit.rules.secretReads.windowSeconds': z.number().int().min(1).default(60).describe('Window for the secret-read alert.'),
 
+  'storage.url': z.string().max(2048).default('').describe('Object store used when a command gets no --store: file:///path, s3://bucket/prefix?…, azblob://account/container/prefix?…; empty = <home>/storage.'),
+
   'scan.failOn': z.enum(['low', 'moderate', 'high', 'critical']).default('low').describe('Lowest severity that makes `scan deps` exit 1.'),
   'scan.db.maxAgeDays': z.number().int().min(0).default(7).describe('Warn when the advisory database is older than this; 0 = never warn.'),
   'scan.secrets.maxFileSizeKiB': z.number().int().min(1).default(1024).describe('Files larger than this are skipped by `scan secrets`.'),
