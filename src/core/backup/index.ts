@@ -278,8 +278,9 @@ export interface RestoreBackupOptions {
  * checked beside the home, then the current home is renamed aside, the new one
  * renamed in, and the old one removed only once the new vault reads back. The
  * object store, caches and sessions of the current home are carried over.
- * A backup whose audit log is not a prefix of the current one (going back in
- * time) is refused with CONFLICT (exit 6) unless `force`.
+ * A restore that would drop audit entries — the current log is not a prefix of
+ * the backup's, as when restoring an older backup (going back in time) — is
+ * refused with CONFLICT (exit 6) unless `force`.
  */
 export async function restoreBackup(options: RestoreBackupOptions): Promise<BackupRestoreResult> {
   const { home, store } = options;
@@ -299,10 +300,11 @@ export async function restoreBackup(options: RestoreBackupOptions): Promise<Back
       await pipeline(entry, createWriteStream(target, { flags: 'wx', mode: 0o600 }));
     });
     const changes = await diffHomes(home, staging);
-    const rollsBackAudit = !(await auditIsPrefix(join(staging, 'audit', 'segments'), join(home, 'audit', 'segments')));
+    // Restoring must not lose audit entries: the current log has to be a prefix of the backup's.
+    const rollsBackAudit = !(await auditIsPrefix(join(home, 'audit', 'segments'), join(staging, 'audit', 'segments')));
     const result: BackupRestoreResult = { store: store.url, id: chosen.id, applied: false, changes, rollsBackAudit };
     if (rollsBackAudit && !options.force) {
-      throw new CircleError('CONFLICT', `Backup ${chosen.id} is older than this home: its audit log is not a prefix of the current one`, {
+      throw new CircleError('CONFLICT', `Backup ${chosen.id} is older than this home: restoring it would drop audit entries the current log has`, {
         hint: 'Restoring it would go back in time and drop audit entries. Pass --force to restore anyway.',
         details: { id: chosen.id },
       });
@@ -382,14 +384,12 @@ async function sameContent(a: string, b: string): Promise<boolean> {
   return ba.equals(bb);
 }
 
-/** True when every audit segment of the backup is a byte prefix of the current home's (or the current home has none). */
-async function auditIsPrefix(backupSegments: string, currentSegments: string): Promise<boolean> {
-  const current = await readdir(currentSegments).catch(() => [] as string[]);
-  if (current.length === 0) return true;
-  const backup = (await readdir(backupSegments).catch(() => [] as string[])).sort();
-  for (const name of backup) {
-    const ours = join(backupSegments, name);
-    const theirs = join(currentSegments, name);
+/** True when every audit segment in `prefixDir` is a byte prefix of the same segment in `fullDir` (an empty log is a prefix of any). */
+async function auditIsPrefix(prefixDir: string, fullDir: string): Promise<boolean> {
+  const segments = (await readdir(prefixDir).catch(() => [] as string[])).sort();
+  for (const name of segments) {
+    const ours = join(prefixDir, name);
+    const theirs = join(fullDir, name);
     const size = (await stat(ours)).size;
     let handle;
     try {

@@ -46,7 +46,7 @@ export interface BackupRestoreResult {
   /** False when only the plan was computed (no --yes). */
   applied: boolean;
   changes: BackupChange[];
-  /** True when the backup's audit log is not a prefix of the current one (restoring goes back in time). */
+  /** True when the current audit log is not a prefix of the backup's: restoring would drop entries (go back in time). */
   rollsBackAudit: boolean;
 }
 
