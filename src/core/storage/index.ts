@@ -10,6 +10,7 @@ export { validateKey, validatePrefix, validateMetadata, MAX_KEY_BYTES } from './
 export { parseStoreUrl, formatStoreUrl, defaultStoreRoot } from './url.js';
 export type { StoreLocation, FileLocation, S3Location, AzblobLocation } from './url.js';
 export { readAll } from './body.js';
+export { encrypted, EncryptedStore, plaintextSize, type StorageKeys } from './encrypted.js';
 export { mapLimit } from './concurrency.js';
 export { withRetry, isTransient, backoffDelay, type RetryOptions } from './retry.js';
 
