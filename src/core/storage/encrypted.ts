@@ -136,6 +136,11 @@ export class EncryptedStore implements ObjectStore {
     for await (const info of this.inner.list(prefix)) keys.push(info.key);
     for (const key of keys) {
       const { info, body } = await this.inner.get(key);
+      // Objects the wrapper did not write (a backup in the same store) are not ours to re-wrap.
+      if (info.metadata[M.version] === undefined) {
+        body.destroy();
+        continue;
+      }
       if (info.metadata[M.kid] === active) {
         body.destroy();
         current++;
@@ -337,4 +342,20 @@ function decryptStream(source: Readable, key: Buffer, expected: number, objectKe
   source.on('error', (error) => transform.destroy(error));
   transform.on('close', () => source.destroy());
   return source.pipe(transform);
+}
+
+/**
+ * The home's default store as a record store for `circle keys rotate --reencrypt`:
+ * re-wraps the data keys of the encrypted objects in `<home>/storage` under the new
+ * keyring key (payloads untouched) and reports how many it re-wrapped.
+ */
+export function homeStorageRecordStore(): { name: string; reencryptAll(ctx: StorageKeys & { home: string }): Promise<number> } {
+  return {
+    name: 'storage',
+    async reencryptAll(ctx) {
+      const { FileStore } = await import('./file.js');
+      const { defaultStoreRoot } = await import('./url.js');
+      return (await encrypted(new FileStore(defaultStoreRoot(ctx.home)), ctx).rewrapAll()).rewrapped;
+    },
+  };
 }

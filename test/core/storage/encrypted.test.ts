@@ -129,6 +129,7 @@ describe('encrypted store', () => {
     const store = encrypted(inner, keys);
     await store.put('x', Buffer.from('payload x'));
     await store.put('y', Buffer.from('payload y'));
+    await inner.put('backups/plain.tar.age', Buffer.from('not written by the wrapper'));
     const before = Buffer.from(inner.objects.get('x')!.bytes);
     keys.rotate();
     expect(await store.rewrapAll()).toEqual({ rewrapped: 2, current: 0 });
