@@ -60,6 +60,9 @@ const { outputFiles } = await esbuild.build({
     '@renovatebot/pep440',
     // deploy validate: CRD schemas only (the built-in ones are precompiled in dist/k8s-schemas)
     'ajv',
+    // the storage SDKs: several MB, loaded only when an s3:// or azblob:// store is opened
+    '@aws-sdk/*',
+    '@azure/*',
   ],
   // The bundle is CommonJS: give `import.meta.url` (used with createRequire) the bundle's own URL.
   define: { 'import.meta.url': '__bundleUrl' },

@@ -22,6 +22,10 @@ export const PERMISSIONS = [
   'pkg.publish',
   'license.issue',
   'deploy.apply',
+  /** Take and prune encrypted backups of the home (admin and maintainer). */
+  'backup.create',
+  /** Restore a backup over an existing home (admin and maintainer). */
+  'backup.restore',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

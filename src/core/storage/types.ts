@@ -59,3 +59,23 @@ export interface ObjectStore {
   list(prefix?: string, options?: ListOptions): AsyncIterable<ObjectInfo>;
   delete(key: string, options?: DeleteOptions): Promise<void>;
 }
+
+/** `circle storage ls --json`. */
+export interface StorageLsResult {
+  store: string;
+  prefix: string;
+  objects: ObjectInfo[];
+}
+
+/** `circle storage put|get|stat --json`: the object's information. */
+export interface StorageObjectResult {
+  store: string;
+  object: ObjectInfo;
+}
+
+/** `circle storage rm --json`. */
+export interface StorageRmResult {
+  store: string;
+  key: string;
+  deleted: true;
+}

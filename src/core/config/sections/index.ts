@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { auditPolicy, auditSection } from './audit.js';
 import { authPolicies, authSection, type AuthPolicies } from './auth.js';
 import { coreSection, environmentPolicy, lockPolicy, type EnvironmentPolicy, type LockPolicy } from './core.js';
+import { storagePolicy, storageSection, type StoragePolicy } from './storage.js';
 import { deployPolicy, deploySection, type DeployPolicy } from './deploy.js';
 import { scanPolicy, scanSection, type ScanPolicy } from './scan.js';
 import { secretsPolicy, secretsSection, type SecretsPolicy } from './secrets.js';
@@ -11,7 +12,7 @@ import type { AuditSettings } from '../../audit/settings.js';
  * Every topic's configuration section, in `config list` order. The merged schema
  * (../schema.ts) is built from these; each key's default lives only here.
  */
-export const configSections = { ...coreSection, ...authSection, ...secretsSection, ...auditSection, ...scanSection, ...deploySection };
+export const configSections = { ...coreSection, ...authSection, ...secretsSection, ...auditSection, ...storageSection, ...scanSection, ...deploySection };
 
 type SectionValues = { [K in keyof typeof configSections]: z.output<(typeof configSections)[K]> };
 
@@ -23,6 +24,7 @@ export interface CirclePolicies {
   secrets: SecretsPolicy;
   audit: AuditSettings;
   scan: ScanPolicy;
+  storage: StoragePolicy;
   deploy: DeployPolicy;
 }
 
@@ -34,11 +36,12 @@ export function policiesFromConfig(values: SectionValues): CirclePolicies {
     secrets: secretsPolicy(values),
     audit: auditPolicy(values),
     scan: scanPolicy(values),
+    storage: storagePolicy(values),
     deploy: deployPolicy(values),
   };
 }
 
-export type { AuthPolicies, DeployPolicy, EnvironmentPolicy, LockPolicy, ScanPolicy, SecretsPolicy };
+export type { AuthPolicies, DeployPolicy, StoragePolicy, EnvironmentPolicy, LockPolicy, ScanPolicy, SecretsPolicy };
 
 /**
  * The policies with every key at its default: what a library caller gets when it
