@@ -52,6 +52,13 @@ export interface ParsedArchive {
   tar: Buffer;
   /** Entry paths as written in the tar (with their first component), for node-tar's filter. */
   acceptedRawPaths: Set<string>;
+  strip: 0 | 1;
+}
+
+export interface ArchiveOptions {
+  limits?: ArchiveLimits;
+  /** 1 (default): drop the top folder (`package/`), as npm does; 0: keep paths as they are. */
+  strip?: 0 | 1;
 }
 
 function refuse(message: string, source: string): CircleError {
@@ -108,7 +115,9 @@ export function entryPathProblem(raw: string, limits: Pick<ArchiveLimits, 'maxDe
  * Parses a (gzipped) tarball fully in memory and applies every check. Throws
  * INTEGRITY (exit 5) on the first hostile or malformed entry; writes nothing.
  */
-export function parseTarball(bytes: Buffer, source: string, limits: ArchiveLimits = DEFAULT_LIMITS): ParsedArchive {
+export function parseTarball(bytes: Buffer, source: string, options: ArchiveOptions = {}): ParsedArchive {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const strip = options.strip ?? 1;
   const tar = decompress(bytes, limits, source);
   const files: ArchiveFile[] = [];
   const directories: string[] = [];
@@ -141,7 +150,7 @@ export function parseTarball(bytes: Buffer, source: string, limits: ArchiveLimit
         fail(checked.problem);
         return entry.resume();
       }
-      const inner = checked.parts.slice(1);
+      const inner = checked.parts.slice(strip);
       const isDir = entry.type === 'Directory';
       if (inner.length === 0) {
         // The top folder itself (`package/`), or a file beside it, which npm drops as well.
@@ -194,7 +203,7 @@ export function parseTarball(bytes: Buffer, source: string, limits: ArchiveLimit
   for (const f of files) {
     if (f.body.length !== f.size) throw refuse(`entry ${JSON.stringify(f.path)} is truncated`, source);
   }
-  return { files, directories, unpackedSize, tar, acceptedRawPaths };
+  return { files, directories, unpackedSize, tar, acceptedRawPaths, strip };
 }
 
 /**
@@ -203,12 +212,13 @@ export function parseTarball(bytes: Buffer, source: string, limits: ArchiveLimit
  * accepted, with links, devices and absolute or `..` paths refused by it too.
  */
 export async function extractParsed(archive: ParsedArchive, target: string, source: string, limits: ArchiveLimits = DEFAULT_LIMITS): Promise<void> {
+  // The caller verified the archive; the extractor gets a fresh folder it cannot have been pointed around.
   await mkdir(target, { recursive: true, mode: 0o755 });
   let failure: CircleError | undefined;
   await new Promise<void>((resolve, reject) => {
     const unpack = new Unpack({
       cwd: target,
-      strip: 1,
+      strip: archive.strip,
       strict: true,
       preservePaths: false,
       preserveOwner: false,
