@@ -36,6 +36,13 @@ export const configSchema = z.strictObject({
 
   'scan.failOn': z.enum(['low', 'moderate', 'high', 'critical']).default('low').describe('Lowest severity that makes `scan deps` exit 1.'),
   'scan.db.maxAgeDays': z.number().int().min(0).default(7).describe('Warn when the advisory database is older than this; 0 = never warn.'),
+  'pkg.registry': z.string().max(2048).default('').describe('Store URL of the package registry (file://, s3://, azblob://); empty = <home>/pkg-registry.'),
+  'pkg.scopeRegistries': z.string().max(8192).default('').describe('Per-scope registries, like npm\'s @acme:registry: "@acme=URL,@other=URL".'),
+  'pkg.signatures': z.enum(['require', 'warn', 'off']).default('require').describe('Install and verify: require a signature by a trusted key, warn without one, or skip the check.'),
+  'pkg.publish.failOn': z
+    .enum(['low', 'moderate', 'high', 'critical', 'none'])
+    .default('critical')
+    .describe('Publish refuses any secret found in the package, and vulnerabilities at or above this severity; none = no gate.'),
   'scan.secrets.maxFileSizeKiB': z.number().int().min(1).default(1024).describe('Files larger than this are skipped by `scan secrets`.'),
 });
 
