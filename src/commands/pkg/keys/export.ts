@@ -10,7 +10,7 @@ export interface PkgKeysExportResult {
 
 export default class PkgKeysExport extends BaseCommand<typeof PkgKeysExport> {
   static override summary = 'Print a publisher\'s public key for consumers to trust.';
-  static override description = 'Prints the PEM public key of KEYID (default: the active key). Consumers run `circle pkg trust add "$(cat key.pem)"`.';
+  static override description = 'Prints the PEM public key of KEYID (default: the active key). Consumers save it and run `circle pkg trust add --file key.pem`.';
   static override examples = ['<%= config.bin %> pkg keys export > acme-publisher.pem', '<%= config.bin %> pkg keys export SHA256:abc… --json'];
   static override args = { keyid: Args.string({ description: 'Key id (default: the active key).' }) };
 
