@@ -9,10 +9,11 @@ import type { Packument, PackumentVersion } from './packument.js';
  * names a prerelease of the same major.minor.patch), dist-tags, and circle's
  * yanked flag (skipped unless the lockfile already holds that version).
  *
- * The highest satisfying version is chosen. Placement gives a tree Node's resolver
- * loads: a package goes to the top `node_modules` unless a different version of it
- * is already visible from the dependent, in which case it is nested under the
- * dependent. Breadth-first, names sorted: the same inputs give the same tree.
+ * Every dependency edge gets the highest satisfying version (or the one the lockfile
+ * holds at that place, if it still satisfies). Placement gives a tree Node's resolver
+ * loads: a package goes to the top `node_modules` unless another version of it is
+ * already visible from the dependent, in which case it is nested under the dependent.
+ * Breadth-first, names sorted: the same inputs give the same tree.
  */
 export interface ResolvedNode {
   /** `node_modules/a` or `node_modules/a/node_modules/b`. */
@@ -91,6 +92,16 @@ export async function resolveGraph(input: ResolveInput): Promise<ResolveResult> 
     }
     return p;
   };
+  const fetchPackumentFor = async (name: string, chain: string[]): Promise<Packument> => {
+    try {
+      return await fetchPackument(name);
+    } catch (error) {
+      if (error instanceof CircleError && error.code === 'NOT_FOUND') {
+        throw new CircleError('NOT_FOUND', `Package ${name} is not in the registry (required by ${chain.join(' > ')})`, { details: { name, chain } });
+      }
+      throw error;
+    }
+  };
   const placed = new Map<string, ResolvedNode>();
   const queue: { location: string; deps: Record<string, string>; chain: string[] }[] = [{ location: ROOT, deps: input.dependencies, chain: [input.rootName] }];
   // Start every fetch of a level at once; the store answers them concurrently.
@@ -106,32 +117,27 @@ export async function resolveGraph(input: ResolveInput): Promise<ResolveResult> 
       if (packageNameProblem(name) !== undefined || typeof range !== 'string' || !isRegistrySpec(range)) {
         throw new CircleError('INTEGRITY', `${parent.chain.join(' > ')} has an invalid dependency ${JSON.stringify(name.slice(0, 100))}`);
       }
-      let target: string | undefined;
-      let reused = false;
+      const nested = childLocation(parent.location, name);
+      let nearest: ResolvedNode | undefined;
       for (const loc of ancestors(parent.location)) {
-        const candidate = childLocation(loc, name);
-        const existing = placed.get(candidate);
-        if (!existing) continue;
-        const ok = isDistTagName(range) ? (await fetchPackument(name))['dist-tags'][range] === existing.version : semver.satisfies(existing.version, range);
-        if (ok) reused = true;
-        else target = childLocation(parent.location, name);
-        break;
+        nearest = placed.get(childLocation(loc, name));
+        if (nearest) break;
       }
-      if (reused) continue;
-      target ??= childLocation(ROOT, name);
-      if (placed.has(target)) {
-        // Only reachable when the dependent itself holds another version of name (a self-conflict).
-        throw new CircleError('CONFLICT', `Cannot place ${name}@${range} for ${parent.chain.join(' > ')}: ${target} already holds ${placed.get(target)!.version}`);
-      }
-      let packument: Packument;
-      try {
-        packument = await fetchPackument(name);
-      } catch (error) {
-        if (error instanceof CircleError && error.code === 'NOT_FOUND') {
-          throw new CircleError('NOT_FOUND', `Package ${name} is not in the registry (required by ${parent.chain.join(' > ')})`, { details: { name, chain: parent.chain } });
+      let target: string;
+      if (nearest) {
+        // Reuse the visible copy only when it is exactly the version this edge would choose, so
+        // every dependency gets the newest satisfying version (or its locked one); otherwise nest.
+        const lockedNested = input.locked?.get(nested);
+        const wanted = pickVersion(await fetchPackumentFor(name, parent.chain), range, parent.chain, lockedNested ?? input.locked?.get(nearest.location));
+        if (nearest.version === wanted.version || nearest.location === nested) {
+          if (nearest.version !== wanted.version) throw new CircleError('CONFLICT', `Cannot place ${name}@${range} for ${parent.chain.join(' > ')}: ${nested} already holds ${nearest.version}`);
+          continue;
         }
-        throw error;
+        target = nested;
+      } else {
+        target = childLocation(ROOT, name);
       }
+      const packument = await fetchPackumentFor(name, parent.chain);
       const meta = pickVersion(packument, range, parent.chain, input.locked?.get(target));
       const node: ResolvedNode = { location: target, name, version: meta.version, meta, chain: parent.chain };
       placed.set(target, node);
