@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CircleError } from '../errors.js';
 import { mapLimit } from '../storage/concurrency.js';
@@ -243,6 +243,9 @@ function checkInnerManifest(archive: ParsedArchive, name: string, version: strin
 async function writeTree(projectDir: string, planned: Planned[], previous: PkgLock | undefined): Promise<void> {
   const modules = path.join(projectDir, 'node_modules');
   await mkdir(modules, { recursive: true });
+  // A repository could ship node_modules (or node_modules/@scope) as a symlink to elsewhere:
+  // check every folder a package is written through before the first write.
+  for (const p of planned) await refuseSymlinkedParents(projectDir, p.location);
   const staging = path.join(modules, `.circle-staging-${randomBytes(6).toString('hex')}`);
   await mkdir(staging, { mode: 0o700 });
   try {
@@ -266,6 +269,19 @@ async function writeTree(projectDir: string, planned: Planned[], previous: PkgLo
     }
   } finally {
     await rm(staging, { recursive: true, force: true });
+  }
+}
+
+async function refuseSymlinkedParents(projectDir: string, location: string): Promise<void> {
+  const parts = location.split('/');
+  let current = projectDir;
+  for (const part of parts.slice(0, -1)) {
+    current = path.join(current, part);
+    const st = await lstat(current).catch(() => undefined);
+    if (st === undefined) return;
+    if (!st.isDirectory()) {
+      throw new CircleError('INTEGRITY', `${path.relative(projectDir, current)} is a ${st.isSymbolicLink() ? 'symbolic link' : 'file'}, not a folder; nothing was installed`, { hint: 'Remove it (and check how it got there), then install again.' });
+    }
   }
 }
 

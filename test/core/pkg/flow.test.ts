@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,6 +162,17 @@ describe('pkg publish / install / verify on a file:// registry', () => {
       } finally {
         await store.put(packumentKey('lib-b'), Buffer.from(saved));
       }
+    });
+
+    it('a node_modules folder that is a symlink out of the project', async () => {
+      const dir = project('symlinked');
+      const outside = join(work, 'outside');
+      mkdirSync(join(outside, '@acme'), { recursive: true });
+      mkdirSync(join(dir, 'node_modules'), { recursive: true });
+      symlinkSync(join(outside, '@acme'), join(dir, 'node_modules', '@acme'));
+      await expect(install(dir, ['@acme/util'])).rejects.toMatchObject({ exitCode: 5, message: expect.stringMatching(/symbolic link/) });
+      expect(readdirSync(join(outside, '@acme'))).toEqual([]);
+      expect(existsSync(join(dir, '.circle'))).toBe(false);
     });
 
     it('an untrusted key', async () => {
