@@ -20,6 +20,8 @@ export const PERMISSIONS = [
   'config.write',
   'scan.run',
   'pkg.publish',
+  /** Install packages from a circle registry (developer, ci, maintainer, admin). */
+  'pkg.install',
   'license.issue',
   'deploy.apply',
   /** Take and prune encrypted backups of the home (admin and maintainer). */
@@ -39,11 +41,11 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
   // Only admin manages users and machine tokens.
   admin: new Set(PERMISSIONS),
   maintainer: new Set(PERMISSIONS.filter((p) => p !== 'users.manage' && p !== 'tokens.manage')),
-  developer: new Set<Permission>([...READS, 'secrets.write', 'config.write', 'scan.run', 'audit.write']),
+  developer: new Set<Permission>([...READS, 'secrets.write', 'config.write', 'scan.run', 'audit.write', 'pkg.install']),
   // viewer reads only.
   viewer: new Set<Permission>(READS),
   // CI reads secrets and runs scans; it cannot change anything.
-  ci: new Set<Permission>(['secrets.read', 'config.read', 'scan.run']),
+  ci: new Set<Permission>(['secrets.read', 'config.read', 'scan.run', 'pkg.install']),
 };
 
 export function roleHas(role: Role, permission: Permission): boolean {

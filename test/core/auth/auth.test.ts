@@ -29,7 +29,7 @@ describe('permissions', () => {
       expect(roleHas(role, 'tokens.manage')).toBe(role === 'admin');
     }
     expect(PERMISSIONS.filter((p) => roleHas('viewer', p)).every((p) => p.endsWith('.read'))).toBe(true);
-    expect(PERMISSIONS.filter((p) => roleHas('ci', p))).toEqual(['secrets.read', 'config.read', 'scan.run']);
+    expect(PERMISSIONS.filter((p) => roleHas('ci', p))).toEqual(['secrets.read', 'config.read', 'scan.run', 'pkg.install']);
   });
 });
 

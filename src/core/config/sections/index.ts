@@ -3,6 +3,7 @@ import { auditPolicy, auditSection } from './audit.js';
 import { authPolicies, authSection, type AuthPolicies } from './auth.js';
 import { coreSection, environmentPolicy, lockPolicy, type EnvironmentPolicy, type LockPolicy } from './core.js';
 import { storagePolicy, storageSection, type StoragePolicy } from './storage.js';
+import { pkgPolicy, pkgSection, type PkgPolicy } from './pkg.js';
 import { deployPolicy, deploySection, type DeployPolicy } from './deploy.js';
 import { scanPolicy, scanSection, type ScanPolicy } from './scan.js';
 import { secretsPolicy, secretsSection, type SecretsPolicy } from './secrets.js';
@@ -12,7 +13,7 @@ import type { AuditSettings } from '../../audit/settings.js';
  * Every topic's configuration section, in `config list` order. The merged schema
  * (../schema.ts) is built from these; each key's default lives only here.
  */
-export const configSections = { ...coreSection, ...authSection, ...secretsSection, ...auditSection, ...storageSection, ...scanSection, ...deploySection };
+export const configSections = { ...coreSection, ...authSection, ...secretsSection, ...auditSection, ...storageSection, ...scanSection, ...pkgSection, ...deploySection };
 
 type SectionValues = { [K in keyof typeof configSections]: z.output<(typeof configSections)[K]> };
 
@@ -25,6 +26,7 @@ export interface CirclePolicies {
   audit: AuditSettings;
   scan: ScanPolicy;
   storage: StoragePolicy;
+  pkg: PkgPolicy;
   deploy: DeployPolicy;
 }
 
@@ -37,11 +39,12 @@ export function policiesFromConfig(values: SectionValues): CirclePolicies {
     audit: auditPolicy(values),
     scan: scanPolicy(values),
     storage: storagePolicy(values),
+    pkg: pkgPolicy(values),
     deploy: deployPolicy(values),
   };
 }
 
-export type { AuthPolicies, DeployPolicy, StoragePolicy, EnvironmentPolicy, LockPolicy, ScanPolicy, SecretsPolicy };
+export type { AuthPolicies, DeployPolicy, PkgPolicy, StoragePolicy, EnvironmentPolicy, LockPolicy, ScanPolicy, SecretsPolicy };
 
 /**
  * The policies with every key at its default: what a library caller gets when it
