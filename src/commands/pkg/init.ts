@@ -1,11 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../cli/base-command.js';
-
-export interface PkgInitResult {
-  file: string;
-  name: string;
-  version: string;
-}
+import type { PkgInitResult } from '../../core/pkg/types.js';
 
 export default class PkgInit extends BaseCommand<typeof PkgInit> {
   static override summary = 'Write a package.json for a new package.';

@@ -163,3 +163,5 @@ export interface LicenseFingerprintResult {
   /** What it was derived from: a machine-id file path, or `hostname` (the fallback). */
   source: string;
 }
+
+export type LicenseKeysExportResult = LicenseKeyInfo;

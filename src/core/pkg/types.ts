@@ -1,3 +1,5 @@
+import type { PublisherKeyInfo, TrustEntry } from './keystore.js';
+
 /** What the `circle pkg` commands return (and print with --json). Plain data. */
 export type SignaturePolicy = 'require' | 'warn' | 'off';
 
@@ -80,4 +82,45 @@ export interface PkgChangeResult {
 export interface PkgDistTagResult {
   name: string;
   distTags: Record<string, string>;
+}
+
+export interface PkgInitResult {
+  file: string;
+  name: string;
+  version: string;
+}
+
+export type PkgKeysCreateResult = PublisherKeyInfo & { publicKeyPem: string };
+
+export interface PkgKeysExportResult {
+  keyid: string;
+  /** base64 DER SubjectPublicKeyInfo, as in the registry's keys document. */
+  publicKey: string;
+  publicKeyPem: string;
+}
+
+export interface PkgKeysListResult {
+  keys: PublisherKeyInfo[];
+}
+
+export type PkgKeysRevokeResult = PublisherKeyInfo & { publishedToRegistry: boolean };
+
+export interface PkgTrustListResult {
+  keys: TrustEntry[];
+}
+
+export interface PkgTrustRmResult {
+  keyid: string;
+  removed: number;
+}
+
+/** A key trusted for install and verify (`pkg trust add`). */
+export interface PkgTrustAddResult {
+  keyid: string;
+  /** base64 DER SubjectPublicKeyInfo. */
+  publicKey: string;
+  scope?: string;
+  addedAt: string;
+  addedBy: string;
+  revokedAt?: string;
 }

@@ -1,3 +1,5 @@
+import type { OwnRecipientResult } from './own-recipient.js';
+
 /**
  * What `circle secrets` commands return: the `--json` documents, as plain data.
  * Commands return these unchanged; a library user or a server gets the same shapes.
@@ -83,3 +85,5 @@ export interface SecretsRunResult {
 
 /** `--json` result of secrets set. */
 export type SecretsSetResult = SecretWriteResult;
+
+export type SecretsRecipientsWhoamiResult = OwnRecipientResult;

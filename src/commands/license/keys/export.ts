@@ -1,8 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
-import type { LicenseKeyInfo } from '../../../core/license/types.js';
-
-export type LicenseKeysExportResult = LicenseKeyInfo;
+import type { LicenseKeysExportResult } from '../../../core/license/types.js';
 
 export default class LicenseKeysExport extends BaseCommand<typeof LicenseKeysExport> {
   static override summary = 'Print an issuer public key (raw base64 and PEM) to ship with your app.';

@@ -1,7 +1,5 @@
 import { BaseCommand } from '../../../cli/base-command.js';
-import type { PublisherKeyInfo } from '../../../core/pkg/keystore.js';
-
-export type PkgKeysCreateResult = PublisherKeyInfo & { publicKeyPem: string };
+import type { PkgKeysCreateResult } from '../../../core/pkg/types.js';
 
 export default class PkgKeysCreate extends BaseCommand<typeof PkgKeysCreate> {
   static override summary = 'Create an Ed25519 publisher key in the vault (maintainer).';

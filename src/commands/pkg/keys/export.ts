@@ -1,12 +1,6 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
-
-export interface PkgKeysExportResult {
-  keyid: string;
-  /** base64 DER SubjectPublicKeyInfo, as in the registry's keys document. */
-  publicKey: string;
-  publicKeyPem: string;
-}
+import type { PkgKeysExportResult } from '../../../core/pkg/types.js';
 
 export default class PkgKeysExport extends BaseCommand<typeof PkgKeysExport> {
   static override summary = 'Print a publisher\'s public key for consumers to trust.';

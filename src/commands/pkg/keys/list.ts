@@ -1,9 +1,5 @@
 import { BaseCommand } from '../../../cli/base-command.js';
-import type { PublisherKeyInfo } from '../../../core/pkg/keystore.js';
-
-export interface PkgKeysListResult {
-  keys: PublisherKeyInfo[];
-}
+import type { PkgKeysListResult } from '../../../core/pkg/types.js';
 
 export default class PkgKeysList extends BaseCommand<typeof PkgKeysList> {
   static override summary = 'List the vault\'s publisher keys.';

@@ -1,9 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
 import { registryFlag } from '../../../cli/pkg.js';
-import type { PublisherKeyInfo } from '../../../core/pkg/keystore.js';
-
-export type PkgKeysRevokeResult = PublisherKeyInfo & { publishedToRegistry: boolean };
+import type { PkgKeysRevokeResult } from '../../../core/pkg/types.js';
 
 export default class PkgKeysRevoke extends BaseCommand<typeof PkgKeysRevoke> {
   static override summary = 'Revoke a publisher key (maintainer).';

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
 import { registryFlag } from '../../../cli/pkg.js';
-import type { TrustEntry } from '../../../core/pkg/keystore.js';
+import type { PkgTrustAddResult } from '../../../core/pkg/types.js';
 
 export default class PkgTrustAdd extends BaseCommand<typeof PkgTrustAdd> {
   static override summary = 'Trust a publisher key for installs (maintainer).';
@@ -18,7 +18,7 @@ export default class PkgTrustAdd extends BaseCommand<typeof PkgTrustAdd> {
     registry: registryFlag,
   };
 
-  async run(): Promise<TrustEntry> {
+  async run(): Promise<PkgTrustAddResult> {
     const { args, flags } = await this.parse(PkgTrustAdd);
     const home = (await this.home()).dir;
     const ctx = await (await this.circle()).unlock();

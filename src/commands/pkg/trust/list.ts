@@ -1,9 +1,5 @@
 import { BaseCommand } from '../../../cli/base-command.js';
-import type { TrustEntry } from '../../../core/pkg/keystore.js';
-
-export interface PkgTrustListResult {
-  keys: TrustEntry[];
-}
+import type { PkgTrustListResult } from '../../../core/pkg/types.js';
 
 export default class PkgTrustList extends BaseCommand<typeof PkgTrustList> {
   static override summary = 'List the publisher keys this vault trusts.';

@@ -1,10 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../../cli/base-command.js';
-
-export interface PkgTrustRmResult {
-  keyid: string;
-  removed: number;
-}
+import type { PkgTrustRmResult } from '../../../core/pkg/types.js';
 
 export default class PkgTrustRm extends BaseCommand<typeof PkgTrustRm> {
   static override summary = 'Stop trusting a publisher key (maintainer).';

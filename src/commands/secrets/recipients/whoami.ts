@@ -1,7 +1,5 @@
 import { BaseCommand } from '../../../cli/base-command.js';
-import type { OwnRecipientResult } from '../../../core/secrets/own-recipient.js';
-
-export type SecretsRecipientsWhoamiResult = OwnRecipientResult;
+import type { SecretsRecipientsWhoamiResult } from '../../../core/secrets/types.js';
 
 export default class SecretsRecipientsWhoami extends BaseCommand<typeof SecretsRecipientsWhoami> {
   static override summary = 'Print your own age1… recipient, to send to a teammate who can add you.';
