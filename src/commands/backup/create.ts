@@ -27,7 +27,6 @@ export default class BackupCreate extends BaseCommand<typeof BackupCreate> {
     const { backupRecipients, promptPassphrase } = await import('../../cli/backup.js');
     const { createBackup } = await import('../../core/backup/index.js');
     const ctx = await (await this.circle()).unlock();
-    await ctx.require('backup.create');
     const store = await openCommandStore(await this.circle(), flags.store);
     const { recipients, self } = await backupRecipients({
       recipients: flags.recipient ?? [],
@@ -38,7 +37,7 @@ export default class BackupCreate extends BaseCommand<typeof BackupCreate> {
     });
     const progress = this.progress('Backing up the home');
     try {
-      const result = await createBackup({ home, store, recipients, includeScanDb: Boolean(flags['include-scan-db']) });
+      const result = await createBackup({ home, store, recipients, authorizer: ctx, includeScanDb: Boolean(flags['include-scan-db']) });
       progress.stop();
       await ctx.record({ action: 'backup.create', outcome: 'success', target: result.id, details: { store: store.url, files: result.files, bytes: result.bytes } });
       this.note(`Backup ${result.id}: ${result.files} files, ${formatBytes(result.size)} encrypted, in ${store.url}`);

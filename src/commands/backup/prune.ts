@@ -19,9 +19,8 @@ export default class BackupPrune extends BaseCommand<typeof BackupPrune> {
     const { openCommandStore } = await import('../../cli/storage.js');
     const { pruneBackups } = await import('../../core/backup/index.js');
     const ctx = await (await this.circle()).unlock();
-    await ctx.require('backup.create');
     const store = await openCommandStore(await this.circle(), flags.store);
-    const result = await pruneBackups(store, flags.keep);
+    const result = await pruneBackups(store, flags.keep, ctx);
     await ctx.record({ action: 'backup.prune', outcome: 'success', details: { store: store.url, deleted: result.deleted, kept: result.kept.length } });
     for (const id of result.deleted) if (!this.jsonEnabled()) this.log(`deleted ${id}`);
     this.note(`Kept ${result.kept.length}, deleted ${result.deleted.length}.`);

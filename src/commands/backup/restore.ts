@@ -26,16 +26,9 @@ export default class BackupRestore extends BaseCommand<typeof BackupRestore> {
   async run(): Promise<BackupRestoreResult> {
     const { flags } = await this.parse(BackupRestore);
     const home = (await this.home()).dir;
-    const { existsSync } = await import('node:fs');
-    const { join } = await import('node:path');
     const { openCommandStore } = await import('../../cli/storage.js');
     const { backupIdentities, promptPassphrase } = await import('../../cli/backup.js');
     const { restoreBackup } = await import('../../core/backup/index.js');
-    // Over a live vault only someone allowed to may restore; into an empty home, whoever holds the backup key.
-    if (existsSync(join(home, 'vault.json'))) {
-      const ctx = await (await this.circle()).unlock();
-      await ctx.require('backup.restore');
-    }
     const store = await openCommandStore(await this.circle(), flags.store);
     const identities = await backupIdentities({
       identityFiles: flags.identity ?? [],
@@ -44,7 +37,7 @@ export default class BackupRestore extends BaseCommand<typeof BackupRestore> {
       prompt: this.canPrompt() ? () => promptPassphrase(false) : undefined,
       readStdin: () => this.readStdin(),
     });
-    const base = { home, store, identities, force: Boolean(flags.force) };
+    const base = { home, store, identities, force: Boolean(flags.force), authorizer: async () => (await this.circle()).unlock() };
     const plan = await restoreBackup({ ...base, ...(flags.id === undefined ? {} : { id: flags.id }), apply: false });
     if (!this.jsonEnabled()) for (const c of plan.changes) this.log(`${c.change.padEnd(8)} ${c.path}`);
     if (plan.rollsBackAudit) this.warnLine('This backup rolls the audit log back (--force given).');

@@ -12,6 +12,7 @@ import { withLock } from '../home/lock.js';
 import type { ObjectStore } from '../storage/types.js';
 import { tarStream, type ArchiveFile } from './archive.js';
 import type { BackupChange, BackupCreateResult, BackupInfo, BackupListResult, BackupManifest, BackupPruneResult, BackupRestoreResult, BackupVerifyResult } from './types.js';
+import type { Authorizer } from '../authz/authorizer.js';
 
 export type * from './types.js';
 
@@ -95,6 +96,8 @@ async function collectHome(home: string, includeScanDb: boolean): Promise<{ dirs
 
 export interface CreateBackupOptions {
   home: string;
+  /** Who asks: needs `backup.create`. */
+  authorizer?: Authorizer;
   store: ObjectStore;
   recipients: AgeRecipient[];
   includeScanDb?: boolean;
@@ -108,6 +111,7 @@ export interface CreateBackupOptions {
  * without circle: the archive holds `circle-backup.json` and `circle-home/`.
  */
 export async function createBackup(options: CreateBackupOptions): Promise<BackupCreateResult> {
+  await options.authorizer?.require('backup.create');
   if (options.recipients.length === 0) throw new CircleError('INPUT_REQUIRED', 'A backup needs at least one recipient or a passphrase', { hint: 'Pass -r age1… or --passphrase.' });
   if (!(await exists(join(options.home, 'vault.json')))) {
     throw new CircleError('NOT_FOUND', `No circle home to back up at ${options.home}`, { hint: 'Run `circle init` first, or pass --home.' });
@@ -264,6 +268,11 @@ export async function verifyBackup(store: ObjectStore, id: string | undefined, i
 
 export interface RestoreBackupOptions {
   home: string;
+  /**
+   * Who asks, when the home holds a vault: restoring over a live vault needs `backup.restore`.
+   * Into an empty home whoever holds the backup's key may restore.
+   */
+  authorizer?: () => Promise<Authorizer>;
   store: ObjectStore;
   id?: string;
   identities: AgeIdentity[];
@@ -284,6 +293,7 @@ export interface RestoreBackupOptions {
  */
 export async function restoreBackup(options: RestoreBackupOptions): Promise<BackupRestoreResult> {
   const { home, store } = options;
+  if (options.authorizer && (await exists(join(home, 'vault.json')))) await (await options.authorizer()).require('backup.restore');
   const chosen = await chooseBackup(store, options.id);
   const parent = dirname(home);
   await mkdir(parent, { recursive: true, mode: 0o700 });
@@ -410,7 +420,8 @@ async function auditIsPrefix(prefixDir: string, fullDir: string): Promise<boolea
 }
 
 /** Deletes all but the newest `keep` backups. */
-export async function pruneBackups(store: ObjectStore, keep: number): Promise<BackupPruneResult> {
+export async function pruneBackups(store: ObjectStore, keep: number, authorizer?: Authorizer): Promise<BackupPruneResult> {
+  await authorizer?.require('backup.create');
   if (!Number.isInteger(keep) || keep < 1) throw new CircleError('USAGE', '--keep must be at least 1');
   const { backups } = await listBackups(store);
   const doomed = backups.slice(0, Math.max(0, backups.length - keep));

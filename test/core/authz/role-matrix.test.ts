@@ -18,6 +18,14 @@ import type { VaultContext } from '../../../src/core/vault/context.js';
 import { initVault } from '../../../src/core/vault/init.js';
 import { listKeys, rotateKeys } from '../../../src/core/vault/keys.js';
 import { getSystemSecret, putSystemSecret } from '../../../src/core/vault/system-secrets.js';
+import { createIssuerKey } from '../../../src/core/license/issuer.js';
+import { createPublisherKey } from '../../../src/core/pkg/keystore.js';
+import { installPackages } from '../../../src/core/pkg/install.js';
+import { applyEnvironment } from '../../../src/core/deploy/apply.js';
+import type { RenderedEnvironment } from '../../../src/core/deploy/render.js';
+import { createBackup, pruneBackups, restoreBackup } from '../../../src/core/backup/index.js';
+import { FileStore } from '../../../src/core/storage/file.js';
+import type { RegistrySet } from '../../../src/core/pkg/sources.js';
 
 process.env.CIRCLE_ARGON2_MEMORY_KIB = '1024';
 process.env.CIRCLE_ARGON2_TIME_COST = '1';
@@ -89,13 +97,34 @@ const operations: Operation[] = [
       return circle.settings();
     },
   },
+  { name: 'createIssuerKey', permission: 'license.issue', run: ({ ctx, role }) => createIssuerKey(ctx, `matrix-${role}`) },
+  { name: 'createPublisherKey', permission: 'pkg.publish', run: ({ ctx }) => createPublisherKey(ctx) },
+  // Past the check, an allowed role fails for want of a registry: only a denial counts.
+  {
+    name: 'installPackages',
+    permission: 'pkg.install',
+    run: ({ ctx }) => installPackages({ ctx, projectDir: scanRoot, registries: undefined as unknown as RegistrySet, specs: ['nothing'], signatures: 'require', trusted: [] }).catch(notFoundIsAllowed),
+  },
+  // No kubectl is looked for before the check; past it, an allowed role fails for want of one or of a cluster.
+  {
+    name: 'applyEnvironment',
+    permission: 'deploy.apply',
+    run: ({ ctx }) => applyEnvironment(ctx, { env: 'matrix', overlay: scanRoot, engine: 'kubectl', manifests: '', stream: '' } as unknown as RenderedEnvironment, { processEnv: { PATH: '' } }).catch(notFoundIsAllowed),
+  },
+  { name: 'createBackup', permission: 'backup.create', run: ({ ctx }) => createBackup({ home, store: new FileStore(join(home, 'matrix-backups')), recipients: [], authorizer: ctx }).catch(notFoundIsAllowed) },
+  { name: 'pruneBackups', permission: 'backup.create', run: ({ ctx }) => pruneBackups(new FileStore(join(home, 'matrix-backups')), 5, ctx) },
+  {
+    name: 'restoreBackup (over a live vault)',
+    permission: 'backup.restore',
+    run: ({ ctx }) => restoreBackup({ home, store: new FileStore(join(home, 'matrix-backups')), identities: [], apply: false, authorizer: async () => ctx }).catch(notFoundIsAllowed),
+  },
   { name: 'scanSecrets', permission: 'scan.run', run: ({ ctx }) => scanSecrets({ root: scanRoot, source: 'tree', authorizer: ctx }) },
   // No advisory index: an allowed role gets past the check and then fails for want of one.
   { name: 'scanDependencies', permission: 'scan.run', run: ({ ctx }) => scanDependencies({ root: scanRoot, authorizer: ctx } as unknown as Parameters<typeof scanDependencies>[0]).catch(notFoundIsAllowed) },
 ];
 
-/** Permissions declared for topics still being built (packages, licenses, deploys): no operation checks them yet. */
-const RESERVED: Permission[] = ['pkg.publish', 'license.issue', 'deploy.apply'];
+/** Permissions declared for topics still being built: none today, every permission is checked by some operation. */
+const RESERVED: Permission[] = [];
 
 function notFoundIsAllowed(error: { code?: string }): unknown {
   if (error.code === 'PERMISSION_DENIED') throw error;
