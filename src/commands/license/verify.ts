@@ -18,7 +18,7 @@ export default class LicenseVerify extends BaseCommand<typeof LicenseVerify> {
     'public-key': Flags.string({ description: 'Issuer public key (base64, hex, PEM) or a file holding it.', required: true }),
     'license-key': Flags.string({ description: 'License key of an encrypted license (prefer $CIRCLE_LICENSE_KEY: argv is visible to other processes).', env: 'CIRCLE_LICENSE_KEY' }),
     machine: Flags.string({ description: 'Machine fingerprint to check a node-locked license against (default: auto, this machine).', default: 'auto' }),
-    revocations: Flags.string({ description: 'Signed revocation list: a path or file:// URL.' }),
+    revocations: Flags.string({ description: 'Signed revocation list: a path, a file:// URL, or an object URL (s3://bucket/prefix/NAME, azblob://account/container/NAME).' }),
     now: Flags.string({ description: 'Check as of this date instead of now (the last-seen state is not updated).' }),
     mode: Flags.string({ description: 'enforce: any failed check is invalid; advisory: only a forged or unreadable file is.', options: ['enforce', 'advisory'], default: 'enforce' }),
   };
@@ -36,7 +36,8 @@ export default class LicenseVerify extends BaseCommand<typeof LicenseVerify> {
     }
     const publicKey = await resolvePublicKey(flags['public-key']);
     const text = await readTextInput(args.file, 'License file');
-    const revocations = flags.revocations === undefined ? undefined : await readRevocationSource(flags.revocations);
+    const openObjectStore = async (storeUrl: string) => (await import('../../cli/storage.js')).openCommandStore(await this.circle(), storeUrl);
+    const revocations = flags.revocations === undefined ? undefined : await readRevocationSource(flags.revocations, openObjectStore);
     const result = verifyLicense(text, {
       publicKey: publicKey.raw,
       machine: flags.machine,

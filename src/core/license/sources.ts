@@ -44,18 +44,32 @@ export async function resolvePublicKey(value: string): Promise<IssuerPublicKey> 
 }
 
 /**
- * `--revocations`: a path or a `file:` URL. Object-store URLs (`s3://`, `azblob://`)
- * go through the storage layer (`readRevocationsFromStore`) once its backends are
- * in this build; until then they are refused by name.
+ * `--revocations`: a path, a `file:` URL, or an object in a store (`s3://bucket/prefix/list.txt?region=…`,
+ * `azblob://account/container/list.txt`), which `openObjectStore` opens: the store is the URL up to
+ * its last '/', the key the last segment. The store opener is passed in so the verifier's module graph
+ * never reaches the storage SDKs.
  */
-export async function readRevocationSource(source: string): Promise<string> {
+export async function readRevocationSource(source: string, openObjectStore?: (storeUrl: string) => Promise<ObjectStore>): Promise<string> {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) {
     if (source.startsWith('file://')) return readTextInput(fileURLToPath(source), 'Revocation list');
-    throw new CircleError('USAGE', `Cannot fetch ${new URL(source).protocol}// revocation lists in this build`, {
-      hint: 'Download the list and pass its path, or a file:// URL.',
-    });
+    const { storeUrl, key } = splitObjectUrl(source);
+    if (!openObjectStore || !key) {
+      throw new CircleError('USAGE', `Cannot read a revocation list from ${JSON.stringify(source.slice(0, 200))}`, {
+        hint: 'Pass a path, a file:// URL, or s3://bucket/prefix/NAME / azblob://account/container/NAME.',
+      });
+    }
+    return readRevocationsFromStore(await openObjectStore(storeUrl), key);
   }
   return readTextInput(source, 'Revocation list');
+}
+
+/** `scheme://host/a/b/name?query` → the store `scheme://host/a/b?query` and the key `name`. */
+export function splitObjectUrl(url: string): { storeUrl: string; key: string } {
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  const query = q < 0 ? '' : url.slice(q);
+  const slash = path.lastIndexOf('/');
+  return { storeUrl: `${path.slice(0, slash)}${query}`, key: path.slice(slash + 1) };
 }
 
 /** A revocation list kept in an object store (what a vendor publishes next to their downloads). */
