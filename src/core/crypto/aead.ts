@@ -1,6 +1,9 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { CircleError } from '../errors.js';
+import { aes256GcmOpen, aes256GcmSeal, KEY_BYTES } from './gcm.js';
+
+export { aes256GcmOpen, aes256GcmSeal, KEY_BYTES, type GcmSealed } from './gcm.js';
 
 /**
  * AES-256-GCM with a random 96-bit nonce and a 128-bit tag. Every blob names its
@@ -9,9 +12,6 @@ import { CircleError } from '../errors.js';
  * ciphertext copied into another record fails to open.
  */
 export const AEAD_ALG = 'A256GCM';
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
-export const KEY_BYTES = 32;
 
 const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');
 
@@ -24,41 +24,6 @@ export const sealedBlobSchema = z.object({
   tag: b64,
 });
 export type SealedBlob = z.infer<typeof sealedBlobSchema>;
-
-/** One AES-256-GCM message: 96-bit nonce, ciphertext, 128-bit tag. */
-export interface GcmSealed {
-  iv: Buffer;
-  ct: Buffer;
-  tag: Buffer;
-}
-
-/**
- * AES-256-GCM encryption, the only one in circle: every format that uses it
- * (vault blobs, project secret values, audit details) encodes these three parts
- * its own way. The nonce is random unless a test passes a known-answer one.
- */
-export function aes256GcmSeal(key: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, iv: Uint8Array = randomBytes(IV_BYTES)): GcmSealed {
-  assertKey(key);
-  if (iv.length !== IV_BYTES) throw new CircleError('INTERNAL', `AES-256-GCM takes a ${IV_BYTES}-byte nonce here`);
-  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-  cipher.setAAD(aad);
-  const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return { iv: Buffer.from(iv), ct, tag: cipher.getAuthTag() };
-}
-
-/** The plaintext, or undefined when anything (key, nonce, AAD, a byte, the tag or its length) is wrong. */
-export function aes256GcmOpen(key: Uint8Array, sealed: GcmSealed, aad: Uint8Array): Buffer | undefined {
-  assertKey(key);
-  if (sealed.iv.length !== IV_BYTES || sealed.tag.length !== TAG_BYTES) return undefined;
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key, sealed.iv, { authTagLength: TAG_BYTES });
-    decipher.setAAD(aad);
-    decipher.setAuthTag(sealed.tag);
-    return Buffer.concat([decipher.update(sealed.ct), decipher.final()]);
-  } catch {
-    return undefined;
-  }
-}
 
 export function sealBytes(key: Buffer, kid: string, plaintext: Uint8Array, aad: string): SealedBlob {
   const { iv, ct, tag } = aes256GcmSeal(key, plaintext, aadBytes(kid, aad));
@@ -77,9 +42,6 @@ function aadBytes(kid: string, aad: string): Buffer {
   return Buffer.from(`circle:v1|${kid}|${aad}`, 'utf8');
 }
 
-function assertKey(key: Uint8Array): void {
-  if (key.length !== KEY_BYTES) throw new CircleError('INTERNAL', `AES-256-GCM needs a ${KEY_BYTES}-byte key`);
-}
 
 export function decryptFailed(cause?: unknown): CircleError {
   return new CircleError('DECRYPT_FAILED', 'An encrypted record failed its integrity check (tampered, moved, or wrong key)', {

@@ -1,4 +1,6 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, verify as cryptoVerify } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { ed25519Verify } from '../crypto/ed25519.js';
+import { aes256GcmOpen, aes256GcmSeal } from '../crypto/gcm.js';
 import { ed25519Sign } from '../crypto/ed25519.js';
 import { armor, decodeBase64Strict, dearmor } from './armor.js';
 import type { IssuerPublicKey } from './public-key.js';
@@ -54,11 +56,8 @@ export function sealEnvelope(kind: EnvelopeKind, payload: unknown, options: Seal
     enc = json.toString('base64');
     alg = ALG_PLAIN;
   } else {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', licenseKeyCipherKey(options.licenseKey), iv);
-    cipher.setAAD(Buffer.from(kind.domain, 'utf8'));
-    const ct = Buffer.concat([cipher.update(json), cipher.final()]);
-    enc = `${ct.toString('base64')}.${iv.toString('base64')}.${cipher.getAuthTag().toString('base64')}`;
+    const { iv, ct, tag } = aes256GcmSeal(licenseKeyCipherKey(options.licenseKey), json, Buffer.from(kind.domain, 'utf8'));
+    enc = `${ct.toString('base64')}.${iv.toString('base64')}.${tag.toString('base64')}`;
     alg = ALG_ENCRYPTED;
   }
   const sig = ed25519Sign(options.seed, signedMessage(kind, enc));
@@ -97,7 +96,7 @@ export function parseEnvelope(kind: EnvelopeKind, text: string): Envelope | unde
 
 export function verifyEnvelope(kind: EnvelopeKind, envelope: Envelope, key: IssuerPublicKey): boolean {
   try {
-    return cryptoVerify(null, signedMessage(kind, envelope.enc), key.key, envelope.sig);
+    return ed25519Verify(key.key, signedMessage(kind, envelope.enc), envelope.sig);
   } catch {
     return false;
   }
@@ -121,14 +120,9 @@ export function decryptGcmParts(enc: string, licenseKey: string | undefined, aad
   const [ct, iv, tag] = parts.map((p) => decodeBase64Strict(p));
   if (!ct || !iv || !tag || iv.length !== 12 || tag.length !== 16) return { ok: false, problem: 'malformed' };
   if (licenseKey === undefined) return { ok: false, problem: 'needs-license-key' };
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', licenseKeyCipherKey(keyMaterial ?? licenseKey), iv);
-    if (aad.length > 0) decipher.setAAD(aad);
-    decipher.setAuthTag(tag);
-    return { ok: true, bytes: Buffer.concat([decipher.update(ct), decipher.final()]) };
-  } catch {
-    return { ok: false, problem: 'wrong-license-key' };
-  }
+  // GCM with an empty AAD is GCM without one (Keygen's files have none).
+  const bytes = aes256GcmOpen(licenseKeyCipherKey(keyMaterial ?? licenseKey), { iv, ct, tag }, aad);
+  return bytes === undefined ? { ok: false, problem: 'wrong-license-key' } : { ok: true, bytes };
 }
 
 /** A fresh license key for `--encrypt`: 128 random bits as four groups of eight hex digits. */

@@ -1,4 +1,4 @@
-import { verify as cryptoVerify } from 'node:crypto';
+import { ed25519Verify } from '../crypto/ed25519.js';
 import { decodeBase64Strict, dearmorLoose } from './armor.js';
 import { ALG_ENCRYPTED, ALG_PLAIN, decryptGcmParts, type PayloadBytes } from './envelope.js';
 import type { IssuerPublicKey } from './public-key.js';
@@ -36,7 +36,7 @@ export function parseKeygenEnvelope(text: string): KeygenEnvelope | undefined {
 
 export function verifyKeygenEnvelope(envelope: KeygenEnvelope, key: IssuerPublicKey): boolean {
   try {
-    return cryptoVerify(null, Buffer.from(`license/${envelope.enc}`, 'utf8'), key.key, envelope.sig);
+    return ed25519Verify(key.key, Buffer.from(`license/${envelope.enc}`, 'utf8'), envelope.sig);
   } catch {
     return false;
   }

@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
-import { ed25519FromSpki, ed25519Spki } from '../crypto/ed25519.js';
+import { ed25519FromSpki, ed25519PublicKey, ed25519Spki } from '../crypto/ed25519.js';
 
 /**
  * An issuer public key as the verifier uses it: raw bytes, the KeyObject
@@ -24,7 +24,7 @@ function fromRaw(raw: Buffer): IssuerPublicKey {
   const spki = ed25519Spki(raw);
   const entry = {
     raw,
-    key: createPublicKey({ key: spki, format: 'der', type: 'spki' }),
+    key: ed25519PublicKey(raw),
     kid: `SHA256:${createHash('sha256').update(spki).digest('base64')}`,
   };
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);

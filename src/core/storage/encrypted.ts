@@ -1,4 +1,3 @@
-import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { randomKey, sealBytes, openBytes } from '../crypto/aead.js';
 import { hkdf } from '../crypto/kdf.js';
@@ -6,6 +5,7 @@ import { CircleError, isCircleError } from '../errors.js';
 import { chunksOf } from './body.js';
 import { validateContentType, validateKey, validateMetadata } from './keys.js';
 import type { DeleteOptions, GetResult, ListOptions, ObjectBody, ObjectInfo, ObjectStore, PutOptions } from './types.js';
+import { aes256GcmOpen, aes256GcmSeal } from '../crypto/gcm.js';
 
 /**
  * What the wrapper needs from the vault: its id, the active keyring key and a
@@ -218,6 +218,9 @@ function tampered(key: string): CircleError {
   });
 }
 
+/** Chunks are bound by their nonce (counter and last flag); the object's identity is bound by its wrapped data key. */
+const NO_AAD = Buffer.alloc(0);
+
 function nonce(counter: number, last: boolean): Buffer {
   const n = Buffer.alloc(12);
   n.writeUInt32BE(Math.floor(counter / 2 ** 32), 3);
@@ -227,12 +230,8 @@ function nonce(counter: number, last: boolean): Buffer {
 }
 
 function sealChunk(key: Buffer, counter: number, last: boolean, plaintext: Uint8Array): Buffer {
-  const cipher = createCipheriv('aes-256-gcm', key, nonce(counter, last), { authTagLength: TAG_BYTES });
-  const out = Buffer.allocUnsafe(plaintext.length + TAG_BYTES);
-  const written = cipher.update(plaintext).copy(out, 0);
-  cipher.final();
-  cipher.getAuthTag().copy(out, written);
-  return out;
+  const { ct, tag } = aes256GcmSeal(key, plaintext, NO_AAD, nonce(counter, last));
+  return Buffer.concat([ct, tag], ct.length + tag.length);
 }
 
 /** The encrypted payload: a small header, then sealed chunks, the last one flagged. */
@@ -277,16 +276,10 @@ function decryptStream(source: Readable, key: Buffer, expected: number, objectKe
   let produced = 0;
   const open = (bytes: Buffer, last: boolean): Buffer => {
     if (bytes.length < TAG_BYTES || (!last && bytes.length !== sealed)) throw tampered(objectKey);
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', key, nonce(counter++, last), { authTagLength: TAG_BYTES });
-      decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
-      const plain = decipher.update(bytes.subarray(0, bytes.length - TAG_BYTES));
-      decipher.final();
-      produced += plain.length;
-      return plain;
-    } catch {
-      throw tampered(objectKey);
-    }
+    const plain = aes256GcmOpen(key, { iv: nonce(counter++, last), ct: bytes.subarray(0, bytes.length - TAG_BYTES), tag: bytes.subarray(bytes.length - TAG_BYTES) }, NO_AAD);
+    if (plain === undefined) throw tampered(objectKey);
+    produced += plain.length;
+    return plain;
   };
   const take = (): Buffer => {
     const all = buffered.length === 1 ? (buffered[0] as Buffer) : Buffer.concat(buffered, bufferedBytes);

@@ -11,7 +11,7 @@ import { repoRoot } from '../../helpers/cli.js';
  * tsc graph is walked file by file, and the bundle may import node: built-ins only.
  */
 const ALLOWED_BUILTINS = new Set(['node:crypto', 'node:fs', 'node:os', 'node:path']);
-const ALLOWED_FILE = /^dist\/core\/(license\/[a-z-]+\.js|crypto\/(ed25519|okp)\.js|errors\.js)$/;
+const ALLOWED_FILE = /^dist\/core\/(license\/[a-z-]+\.js|crypto\/(ed25519|okp|gcm)\.js|errors\.js)$/;
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g;
 
 function walk(entry: string): { files: string[]; external: string[] } {
