@@ -41,8 +41,8 @@ export default class DeployValidate extends BaseCommand<typeof DeployValidate> {
     const { toJsonReport } = await import('../../core/scan/report/json.js');
     const deploy = await import('../../core/deploy/index.js');
     const settings = await this.settings({ flags: { 'deploy.policy.failOn': flags['fail-on'] } });
-    const v = settings.values;
-    const failOn = v['deploy.policy.failOn'];
+    const policy = (await (await this.circle()).policies(settings)).deploy;
+    const failOn = policy.failOn;
     const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
     const files = (argv as string[]).filter((a) => a !== '');
     const dir = resolve(flags.dir);
@@ -83,34 +83,22 @@ export default class DeployValidate extends BaseCommand<typeof DeployValidate> {
     const report = await deploy.validateManifests(stream, {
       root,
       validator: await validatorReady,
-      settings: { disable: list(v['deploy.policy.disable']), enable: list(v['deploy.policy.enable']), ...(flags.check ? { only: list(flags.check) } : {}) },
+      settings: { ...policy.checks, ...(flags.check ? { only: list(flags.check) } : {}) },
     });
     const failed = deploy.failsAt(report, failOn);
     if (failed) this.exitCode = 1;
     const result: DeployValidateResult = { ...toJsonReport(report), failOn, failed, k8sVersion: flags['k8s-version'], strict: flags.strict, targets };
     if (this.jsonEnabled()) return result;
-    switch (flags.format) {
-      case 'json':
-        this.log(JSON.stringify(result, null, 2));
-        break;
-      case 'sarif': {
-        const { toSarif } = await import('../../core/scan/report/sarif.js');
-        this.log(JSON.stringify(toSarif(report, { name: 'circle-deploy-validate', version: this.config.version, informationUri: 'https://github.com/circle-core/circle-core' }), null, 2));
-        break;
-      }
-      case 'github': {
-        const { toGithubAnnotations } = await import('../../core/scan/report/github.js');
-        const text = toGithubAnnotations(report);
-        if (text) this.log(text.replace(/\n$/, ''));
-        break;
-      }
-      default: {
-        const { renderFindingsText, summarizeFindings } = await import('../../cli/deploy/shared.js');
-        for (const line of renderFindingsText(report)) this.log(line);
-        for (const w of report.warnings) this.warnLine(w);
-        this.note(summarizeFindings(report));
-      }
+    const { machineReport } = await import('../../cli/scan/report-output.js');
+    const machine = await machineReport(flags.format, report, result, { name: 'circle-deploy-validate', version: this.config.version });
+    if (machine !== undefined) {
+      this.writeOut(machine);
+      return result;
     }
+    const { renderFindingsText, summarizeFindings } = await import('../../cli/deploy/shared.js');
+    for (const line of renderFindingsText(report)) this.log(line);
+    for (const w of report.warnings) this.warnLine(w);
+    this.note(summarizeFindings(report));
     return result;
   }
 }

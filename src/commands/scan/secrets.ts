@@ -93,28 +93,17 @@ export default class ScanSecrets extends BaseCommand<typeof ScanSecrets> {
     if (report.findings.length > 0) this.exitCode = 1;
     if (this.jsonEnabled()) return result;
 
-    switch (flags.format) {
-      case 'json':
-        this.log(JSON.stringify(result, null, 2));
-        break;
-      case 'sarif': {
-        const { toSarif } = await import('../../core/scan/report/sarif.js');
-        this.log(JSON.stringify(toSarif(report, { name: 'circle-scan-secrets', version: this.config.version, informationUri: 'https://github.com/circle-core/circle-core' }), null, 2));
-        break;
-      }
-      case 'github': {
-        const { toGithubAnnotations } = await import('../../core/scan/report/github.js');
-        this.writeOut(toGithubAnnotations(report));
-        break;
-      }
-      default: {
-        const { renderSecretsText, summarizeSecrets } = await import('../../cli/scan/secrets-render.js');
-        for (const line of renderSecretsText(report)) this.log(line);
-        for (const w of report.warnings) this.warnLine(w);
-        this.note(summarizeSecrets(report));
-        if (report.findings.length > 0 && !flags.reveal) this.note('Secrets are redacted; fix them, mark a false positive with a "circle:allow" comment, or record them with --write-baseline.');
-      }
+    const { machineReport } = await import('../../cli/scan/report-output.js');
+    const machine = await machineReport(flags.format, report, result, { name: 'circle-scan-secrets', version: this.config.version });
+    if (machine !== undefined) {
+      this.writeOut(machine);
+      return result;
     }
+    const { renderSecretsText, summarizeSecrets } = await import('../../cli/scan/secrets-render.js');
+    for (const line of renderSecretsText(report)) this.log(line);
+    for (const w of report.warnings) this.warnLine(w);
+    this.note(summarizeSecrets(report));
+    if (report.findings.length > 0 && !flags.reveal) this.note('Secrets are redacted; fix them, mark a false positive with a "circle:allow" comment, or record them with --write-baseline.');
     return result;
   }
 }
