@@ -227,12 +227,4 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
 export { isCI };
 
-/**
- * @deprecated Colour decided on stderr: use `paintErr`/`paintOut` of the command, or `paint(io.err, …)`,
- * which decide on the stream the text is written to.
- */
-export function colorize(color: Colour, text: string): string {
-  return paint({ colour: Boolean(process.stderr.isTTY) && process.env.FORCE_COLOR !== '0' && process.env.NO_COLOR === undefined }, color, text);
-}
-
 export { isCircleError };

@@ -21,7 +21,6 @@ export default class BackupVerify extends BaseCommand<typeof BackupVerify> {
 
   async run(): Promise<BackupVerifyResult> {
     const { flags } = await this.parse(BackupVerify);
-    const home = (await this.home()).dir;
     const { openCommandStore, formatBytes } = await import('../../cli/storage.js');
     const { backupIdentities, promptPassphrase } = await import('../../cli/backup.js');
     const { verifyBackup } = await import('../../core/backup/index.js');
